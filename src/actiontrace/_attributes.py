@@ -1,0 +1,93 @@
+"""Every attribute name actiontrace writes, in one place.
+
+GenAI, session, user, server and error names come from
+``opentelemetry-semantic-conventions`` (v1.41 GenAI conventions); only what the
+conventions lack is defined here, under the single ``actiontrace.`` prefix.
+"""
+
+from __future__ import annotations
+
+from opentelemetry.semconv._incubating.attributes import gen_ai_attributes as _gen_ai
+from opentelemetry.semconv._incubating.attributes import openai_attributes as _openai
+# Re-exported so the rest of the package imports names from here alone.
+from opentelemetry.semconv._incubating.attributes.session_attributes import SESSION_ID  # noqa: F401
+from opentelemetry.semconv._incubating.attributes.user_attributes import USER_ID  # noqa: F401
+from opentelemetry.semconv.attributes.error_attributes import ERROR_TYPE  # noqa: F401
+from opentelemetry.semconv.attributes.server_attributes import SERVER_ADDRESS, SERVER_PORT  # noqa: F401
+
+# --- from the GenAI semantic conventions -------------------------------------
+GEN_AI_OPERATION_NAME = _gen_ai.GEN_AI_OPERATION_NAME
+GEN_AI_PROVIDER_NAME = _gen_ai.GEN_AI_PROVIDER_NAME
+GEN_AI_REQUEST_MODEL = _gen_ai.GEN_AI_REQUEST_MODEL
+GEN_AI_RESPONSE_MODEL = _gen_ai.GEN_AI_RESPONSE_MODEL
+GEN_AI_RESPONSE_ID = _gen_ai.GEN_AI_RESPONSE_ID
+GEN_AI_RESPONSE_FINISH_REASONS = _gen_ai.GEN_AI_RESPONSE_FINISH_REASONS
+GEN_AI_USAGE_INPUT_TOKENS = _gen_ai.GEN_AI_USAGE_INPUT_TOKENS
+GEN_AI_USAGE_OUTPUT_TOKENS = _gen_ai.GEN_AI_USAGE_OUTPUT_TOKENS
+GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS = _gen_ai.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS
+GEN_AI_USAGE_REASONING_OUTPUT_TOKENS = _gen_ai.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS
+GEN_AI_TOOL_NAME = _gen_ai.GEN_AI_TOOL_NAME
+GEN_AI_TOOL_DESCRIPTION = _gen_ai.GEN_AI_TOOL_DESCRIPTION
+GEN_AI_TOOL_TYPE = _gen_ai.GEN_AI_TOOL_TYPE
+GEN_AI_TOOL_CALL_ID = _gen_ai.GEN_AI_TOOL_CALL_ID
+GEN_AI_TOOL_CALL_ARGUMENTS = _gen_ai.GEN_AI_TOOL_CALL_ARGUMENTS
+GEN_AI_TOOL_CALL_RESULT = _gen_ai.GEN_AI_TOOL_CALL_RESULT
+GEN_AI_AGENT_NAME = _gen_ai.GEN_AI_AGENT_NAME
+GEN_AI_AGENT_ID = _gen_ai.GEN_AI_AGENT_ID
+GEN_AI_AGENT_DESCRIPTION = _gen_ai.GEN_AI_AGENT_DESCRIPTION
+GEN_AI_WORKFLOW_NAME = _gen_ai.GEN_AI_WORKFLOW_NAME
+GEN_AI_CONVERSATION_ID = _gen_ai.GEN_AI_CONVERSATION_ID
+GEN_AI_INPUT_MESSAGES = _gen_ai.GEN_AI_INPUT_MESSAGES
+GEN_AI_OUTPUT_MESSAGES = _gen_ai.GEN_AI_OUTPUT_MESSAGES
+GEN_AI_SYSTEM_INSTRUCTIONS = _gen_ai.GEN_AI_SYSTEM_INSTRUCTIONS
+
+Operation = _gen_ai.GenAiOperationNameValues
+Provider = _gen_ai.GenAiProviderNameValues
+
+OPENAI_RESPONSE_SYSTEM_FINGERPRINT = _openai.OPENAI_RESPONSE_SYSTEM_FINGERPRINT
+OPENAI_RESPONSE_SERVICE_TIER = _openai.OPENAI_RESPONSE_SERVICE_TIER
+
+# --- our own, where the conventions are silent -------------------------------
+PREFIX = "actiontrace."
+
+# What kind of unit of work a span is: action, tool, llm, agent, workflow, event.
+SPAN_TYPE = "actiontrace.span.type"
+# Captured arguments and result, as bounded JSON.
+INPUT = "actiontrace.input"
+OUTPUT = "actiontrace.output"
+# The decision path built from ancestor span names: /agent/tools/search.
+PATH = "actiontrace.path"
+
+SESSION_NAME = "actiontrace.session.name"
+SESSION_PATH = "actiontrace.session.path"
+PROPERTY_PREFIX = "actiontrace.property."
+
+# Generators and streams.
+ITEMS_YIELDED = "actiontrace.stream.items"
+STREAM_COMPLETED = "actiontrace.stream.completed"
+
+# Agent autonomy.
+AGENT_ITERATIONS = "actiontrace.agent.iterations"
+AGENT_MAX_ITERATIONS = "actiontrace.agent.max_iterations"
+AGENT_MAX_ITERATIONS_REACHED = "actiontrace.agent.max_iterations_reached"
+
+# Cost, and roll-ups of cost and tokens on agent/workflow/session roots.
+COST_USD = "actiontrace.cost.usd"
+TOTAL_COST_USD = "actiontrace.total.cost.usd"
+TOTAL_INPUT_TOKENS = "actiontrace.total.input_tokens"
+TOTAL_OUTPUT_TOKENS = "actiontrace.total.output_tokens"
+
+# Redaction audit: "path:rule-id" entries, never the values.
+REDACTED = "actiontrace.redacted"
+
+# Seed-compatible fields.
+TAGS = "actiontrace.tags"
+EVENT_TYPE = "actiontrace.event.type"
+EVENT_RESULT = "actiontrace.event.result"
+ACTION_TYPE = "actiontrace.action.type"
+METADATA_PREFIX = "actiontrace.metadata."
+TOOLS_USED_PREFIX = "actiontrace.tools_used."
+DISPLAY_NAME = "actiontrace.display_name"
+CONNECTOR = "actiontrace.connector"
+ASSET_ID = "actiontrace.asset_id"
+OPERATION = "actiontrace.operation"
