@@ -110,3 +110,10 @@ GEN_AI_TOOL_DEFINITIONS = _gen_ai.GEN_AI_TOOL_DEFINITIONS
 OPENAI_REQUEST_SERVICE_TIER = _openai.OPENAI_REQUEST_SERVICE_TIER
 # The conventions have no reasoning-effort request attribute yet.
 REQUEST_REASONING_EFFORT = "actiontrace.request.reasoning_effort"
+
+# --- metrics (issue 6): GenAI token type, and our per-tool instruments ---------
+GEN_AI_TOKEN_TYPE = _gen_ai.GEN_AI_TOKEN_TYPE
+TokenType = _gen_ai.GenAiTokenTypeValues
+METER_NAME = "actiontrace"
+TOOL_DURATION_METRIC = "actiontrace.tool.duration"
+TOOL_ERRORS_METRIC = "actiontrace.tool.errors"
