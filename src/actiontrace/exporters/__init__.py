@@ -1,0 +1,14 @@
+"""Exporters that keep traces locally: OTLP/JSON lines in rotating files."""
+
+from ._files import RotatingJsonlWriter, TornLineWarning, read_lines
+from ._jsonl import JsonlSpanExporter
+from ._otlp_json import SpanLineEncoder, iter_spans_from_line
+
+__all__ = [
+    "JsonlSpanExporter",
+    "RotatingJsonlWriter",
+    "SpanLineEncoder",
+    "TornLineWarning",
+    "iter_spans_from_line",
+    "read_lines",
+]

@@ -1,0 +1,434 @@
+"""Rotating, crash-safe, multi-process-safe JSON Lines files.
+
+``RotatingJsonlWriter`` appends batches of lines to ``<dir>/<prefix>-YYYY-MM-DD.jsonl``
+(UTC day of the injected clock), moving on to ``<prefix>-YYYY-MM-DD.1.jsonl``,
+``.2.jsonl``... when ``max_bytes`` would be exceeded, and deleting old files
+beyond ``max_files`` / ``max_days``. It is shared by every JSONL exporter in
+the package; it knows nothing about spans.
+
+Why it is safe:
+- Each batch is joined into one buffer and written with a single ``os.write``
+  on an ``O_APPEND`` descriptor. The kernel serialises appends to a local file,
+  so writers in several processes never interleave parts of lines (not on NFS).
+- There is no user-space buffer: once ``write_lines`` returns ``True`` the data
+  is in the kernel and survives a crash of the process; ``fsync="batch"`` also
+  makes it survive power loss.
+- A crash mid-write can leave one torn last line. Before appending to a file
+  whose last byte is not a newline, the writer terminates that line first, so
+  the fragment stays a single bad line that ``read_lines`` skips with a warning.
+- Nothing is queued on failure: a batch that cannot be written is dropped and
+  ``write_lines`` returns ``False``; the next call retries from scratch
+  (re-creating the directory, re-opening the file), so the writer recovers by
+  itself when the fault clears.
+- After ``os.fork()`` the child drops the parent's descriptor and lock.
+"""
+
+from __future__ import annotations
+
+import calendar
+import errno
+import logging
+import os
+import re
+import threading
+import time
+import warnings
+import weakref
+from collections.abc import Callable, Iterator, Sequence
+
+logger = logging.getLogger("actiontrace.exporters")
+
+FSYNC_POLICIES = ("never", "batch")
+_DAY = 86400
+
+
+class TornLineWarning(UserWarning):
+    """A JSONL file held an incomplete or unparsable line, which was skipped."""
+
+
+class _FaultLog:
+    """Logs the first failure, then at most one line per ``interval`` seconds."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self.failing = False
+        self.dropped = 0
+        self._last = 0.0
+
+    def failed(self, where: str, exc: BaseException) -> None:
+        self.dropped += 1
+        now = time.monotonic()
+        if not self.failing:
+            self.failing = True
+            self._last = now
+            logger.warning(
+                "actiontrace: cannot write traces to %s (%s); batches are dropped until this is fixed "
+                "(further errors logged at most every %gs)", where, exc, self.interval,
+            )
+        elif now - self._last >= self.interval:
+            self._last = now
+            logger.warning("actiontrace: still cannot write traces to %s (%s); %d batches dropped so far",
+                           where, exc, self.dropped)
+
+    def succeeded(self, where: str) -> None:
+        if self.failing:
+            logger.warning("actiontrace: writing traces to %s again after %d dropped batches", where, self.dropped)
+            self.failing = False
+            self.dropped = 0
+
+
+class RotatingJsonlWriter:
+    """Append whole lines to rotating files in ``directory``.
+
+    ``write_lines(lines)`` takes lines *without* their trailing newline.
+    ``clock`` returns epoch seconds (``time.time`` by default); it decides the
+    UTC day of the file name and the age used by ``max_days``.
+    """
+
+    def __init__(
+        self,
+        directory: str | os.PathLike,
+        *,
+        prefix: str = "traces",
+        rotate_daily: bool = True,
+        max_bytes: int | None = None,
+        max_files: int | None = None,
+        max_days: int | None = None,
+        fsync: str = "never",
+        clock: Callable[[], float] | None = None,
+        log_interval: float = 60.0,
+    ) -> None:
+        if fsync not in FSYNC_POLICIES:
+            raise ValueError(f"fsync must be one of {FSYNC_POLICIES}, got {fsync!r}")
+        if not prefix or "/" in prefix or os.sep in prefix:
+            raise ValueError(f"invalid file prefix {prefix!r}")
+        for name, value in (("max_bytes", max_bytes), ("max_files", max_files), ("max_days", max_days)):
+            if value is not None and value < 1:
+                raise ValueError(f"{name} must be >= 1 or None, got {value!r}")
+        self.directory = os.path.abspath(os.fspath(directory))
+        parent = os.path.dirname(self.directory)
+        if not os.path.isdir(parent):
+            raise FileNotFoundError(errno.ENOENT, "parent directory of the trace directory does not exist", parent)
+        self.prefix = prefix
+        self.rotate_daily = rotate_daily
+        self.max_bytes = max_bytes
+        self.max_files = max_files
+        self.max_days = max_days
+        self.fsync = fsync
+        self._clock = clock or time.time
+        self._name_re = re.compile(
+            re.escape(prefix) + (r"-(\d{4}-\d{2}-\d{2})" if rotate_daily else "") + r"(?:\.(\d+))?\.jsonl\Z"
+        )
+        self._faults = _FaultLog(log_interval)
+        self._closed = False
+        self.lines_written = 0
+        self._reset_state()
+        try:
+            self._ensure_dir()
+        except OSError as exc:  # unwritable now; export reports it and retries later
+            self._faults.failed(self.directory, exc)
+        _track_for_fork(self)
+
+    def _reset_state(self) -> None:
+        self._lock = threading.Lock()
+        self._pid = os.getpid()
+        self._fd: int | None = None
+        self._path: str | None = None
+        self._ino: tuple[int, int] | None = None
+        self._index = 0
+        self._day: str | None = None
+        self._day_start = 0.0
+        self._day_end = -1.0
+        self._needs_newline = False
+
+    def _after_fork_in_child(self) -> None:
+        # The parent's lock may be held by one of its threads; its fd is shared.
+        fd = self._fd
+        self._reset_state()
+        if fd is not None:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+    # -- public ---------------------------------------------------------------
+    @property
+    def current_path(self) -> str | None:
+        return self._path
+
+    @property
+    def failing(self) -> bool:
+        return self._faults.failing
+
+    def write_lines(self, lines: Sequence[bytes]) -> bool:
+        """Append ``lines`` (bytes, no newline) as whole lines; ``False`` if dropped."""
+        if self._pid != os.getpid():  # forked without at-fork hooks running
+            self._after_fork_in_child()
+        if not lines:
+            return not self._closed
+        with self._lock:
+            if self._closed:
+                return False
+            try:
+                self._write(lines)
+            except (OSError, ValueError) as exc:
+                self._drop_fd()
+                self._faults.failed(self._path or self.directory, exc)
+                return False
+            self._faults.succeeded(self._path or self.directory)
+            self.lines_written += len(lines)
+            return True
+
+    def flush(self) -> bool:
+        """Nothing is buffered in user space; with ``fsync="batch"`` sync the file too."""
+        with self._lock:
+            if self._fd is None or self.fsync == "never":
+                return True
+            try:
+                os.fsync(self._fd)
+                return True
+            except OSError as exc:
+                self._faults.failed(self._path or self.directory, exc)
+                return False
+
+    def close(self) -> None:
+        self.flush()
+        with self._lock:
+            self._closed = True
+            self._drop_fd()
+
+    # -- internals ------------------------------------------------------------
+    def _write(self, lines: Sequence[bytes]) -> None:
+        for line in lines:
+            if b"\n" in line:
+                raise ValueError("a JSONL line must not contain a newline")
+        now = self._clock()
+        i = 0
+        n = len(lines)
+        while i < n:
+            room = self._prepare(now, len(lines[i]) + 1)
+            j, size = i + 1, len(lines[i]) + 1
+            if room is not None:  # fill this file up to max_bytes, whole lines only
+                while j < n and size + len(lines[j]) + 1 <= room:
+                    size += len(lines[j]) + 1
+                    j += 1
+            else:
+                j = n
+            data = b"\n".join(lines[i:j]) + b"\n"
+            if self._needs_newline:
+                data = b"\n" + data
+            self._write_all(data)
+            i = j
+        if self.fsync == "batch" and self._fd is not None:
+            os.fsync(self._fd)
+
+    def _write_all(self, data: bytes) -> None:
+        view = memoryview(data)
+        written = 0
+        try:
+            while written < len(data):
+                k = os.write(self._fd, view[written:])  # type: ignore[arg-type]
+                if k <= 0:
+                    raise OSError(errno.EIO, "write returned 0")
+                written += k
+        except OSError:
+            if written:  # part of a line reached the file: terminate it before the next write
+                self._needs_newline = True
+            raise
+        self._needs_newline = False
+
+    def _prepare(self, now: float, need: int) -> int | None:
+        """Open the right file for ``now``; return the bytes left before ``max_bytes`` (None: unlimited)."""
+        if self.rotate_daily and not (self._day_start <= now < self._day_end):
+            day_start = float(int(now // _DAY) * _DAY)
+            self._day_start, self._day_end = day_start, day_start + _DAY
+            day = time.strftime("%Y-%m-%d", time.gmtime(day_start))
+            if day != self._day:
+                self._day = day
+                self._drop_fd()
+        if self._fd is not None and not self._still_current():
+            self._drop_fd()
+        if self._fd is None:
+            self._open(self._latest_index())
+        if self.max_bytes is None:
+            return None
+        size = os.fstat(self._fd).st_size  # type: ignore[arg-type]
+        while size > 0 and size + need > self.max_bytes:
+            self._open(self._index + 1)
+            size = os.fstat(self._fd).st_size  # type: ignore[arg-type]
+        return self.max_bytes - size
+
+    def _still_current(self) -> bool:
+        # The file (or the directory) may have been removed or renamed under us:
+        # writing to the orphaned inode would lose data silently.
+        try:
+            st = os.stat(self._path)  # type: ignore[arg-type]
+        except OSError:
+            return False
+        return (st.st_dev, st.st_ino) == self._ino
+
+    def _file_name(self, index: int) -> str:
+        stem = f"{self.prefix}-{self._day}" if self.rotate_daily else self.prefix
+        return f"{stem}.{index}.jsonl" if index else f"{stem}.jsonl"
+
+    def _parse_name(self, name: str) -> tuple[str | None, int] | None:
+        """(day or None, index) for one of our file names, else None."""
+        m = self._name_re.match(name)
+        if not m:
+            return None
+        if self.rotate_daily:
+            return m.group(1), int(m.group(2) or 0)
+        return None, int(m.group(1) or 0)
+
+    def _latest_index(self) -> int:
+        # Other processes may already have rotated today's file: join the newest.
+        try:
+            names = os.listdir(self.directory)
+        except OSError:
+            return 0
+        best = 0
+        for name in names:
+            parsed = self._parse_name(name)
+            if parsed and parsed[0] == self._day:
+                best = max(best, parsed[1])
+        return best
+
+    def _ensure_dir(self) -> None:
+        try:
+            os.mkdir(self.directory, 0o700)
+        except FileExistsError:
+            if not os.path.isdir(self.directory):
+                raise NotADirectoryError(errno.ENOTDIR, "trace path exists and is not a directory", self.directory)
+        else:
+            if self.fsync == "batch":
+                _fsync_dir(os.path.dirname(self.directory))
+
+    def _open(self, index: int) -> None:
+        self._drop_fd()
+        self._ensure_dir()
+        path = os.path.join(self.directory, self._file_name(index))
+        created = not os.path.exists(path)
+        # Mode given at creation: the file is never world-readable, not even briefly.
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+        try:
+            st = os.fstat(fd)
+            # A crash may have left a torn last line: end it before appending.
+            self._needs_newline = st.st_size > 0 and _tail_is_torn(path)
+        except OSError:
+            os.close(fd)
+            raise
+        self._fd, self._path, self._index = fd, path, index
+        self._ino = (st.st_dev, st.st_ino)
+        if created:
+            if self.fsync == "batch":
+                _fsync_dir(self.directory)
+            self._apply_retention()
+
+    def _drop_fd(self) -> None:
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+    def _apply_retention(self) -> None:
+        if self.max_files is None and self.max_days is None:
+            return
+        try:
+            names = os.listdir(self.directory)
+        except OSError:
+            return
+        files = []
+        for name in names:
+            parsed = self._parse_name(name)
+            if not parsed:
+                continue
+            day, index = parsed
+            path = os.path.join(self.directory, name)
+            try:
+                # Daily files age by the day in their name, others by mtime.
+                age_key = calendar.timegm(time.strptime(day, "%Y-%m-%d")) if day else os.stat(path).st_mtime
+            except (OSError, ValueError):
+                continue
+            files.append((age_key, index, path))
+        files.sort()
+        doomed = set()
+        if self.max_days is not None:
+            cutoff = (int(self._clock() // _DAY) - self.max_days + 1) * _DAY
+            doomed.update(p for age, _, p in files if (age // _DAY) * _DAY < cutoff)
+        if self.max_files is not None and len(files) > self.max_files:
+            doomed.update(p for _, _, p in files[: len(files) - self.max_files])
+        doomed.discard(self._path)
+        for path in doomed:
+            try:
+                os.unlink(path)
+            except OSError:  # another process got there first, or no permission: not ours to fix
+                pass
+
+
+def _fsync_dir(path: str) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _tail_is_torn(path: str) -> bool:
+    with open(path, "rb") as f:
+        f.seek(0, os.SEEK_END)
+        if f.tell() == 0:
+            return False
+        f.seek(-1, os.SEEK_END)
+        return f.read(1) != b"\n"
+
+
+_writers: weakref.WeakSet = weakref.WeakSet()
+_hook_lock = threading.Lock()
+_hook_installed = False
+
+
+def _track_for_fork(writer: RotatingJsonlWriter) -> None:
+    global _hook_installed
+    with _hook_lock:
+        _writers.add(writer)
+        if not _hook_installed and hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=_reinit_all_after_fork)
+            _hook_installed = True
+
+
+def _reinit_all_after_fork() -> None:
+    global _hook_lock
+    _hook_lock = threading.Lock()
+    for writer in list(_writers):
+        writer._after_fork_in_child()
+
+
+def read_lines(path: str | os.PathLike) -> Iterator[bytes]:
+    """Complete lines of one JSONL file, without newlines and without blank lines.
+
+    A last line with no newline is torn (a crash mid-write, or a write still in
+    progress): it is skipped with a ``TornLineWarning``. Callers that parse
+    lines should skip unparsable ones the same way (a repaired torn line can sit
+    in the middle of a file).
+    """
+    with open(path, "rb") as f:
+        pending = b""
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            pending += chunk
+            *complete, pending = pending.split(b"\n")
+            for line in complete:
+                if line.strip():
+                    yield line
+        if pending.strip():
+            warnings.warn(
+                f"{os.fspath(path)}: skipped a torn last line ({len(pending)} bytes without a newline)",
+                TornLineWarning,
+                stacklevel=2,
+            )

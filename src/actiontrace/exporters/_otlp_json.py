@@ -1,0 +1,427 @@
+"""OTLP/JSON encoding of one span per line, and the matching decoder.
+
+Encoding (``SpanLineEncoder.encode``): one ``ReadableSpan`` becomes one complete
+``ExportTraceServiceRequest`` in the OTLP/JSON form the Collector's
+``otlpjsonfile`` receiver reads::
+
+    {"resourceSpans":[{"resource":{...},"scopeSpans":[{"scope":{...},"spans":[SPAN]}]}]}
+
+following the OTLP "JSON Protobuf Encoding" rules: lowerCamelCase field names;
+``traceId``/``spanId``/``parentSpanId`` as lowercase hex (32/16 chars), not
+base64; enums (``kind``, ``status.code``) as integers; 64-bit integers
+(``startTimeUnixNano``, ``endTimeUnixNano``, ``timeUnixNano``, ``intValue``) as
+decimal strings; attributes as ``KeyValue``/``AnyValue``. ``flags`` carries the
+W3C trace flags (bits 0-7) plus the has-is-remote/is-remote bits (8, 9).
+
+The dict is built directly rather than through ``opentelemetry-exporter-otlp-
+proto-common`` + ``google.protobuf.json_format``: the generic protobuf JSON
+mapping writes ids as base64 and enums as names, which then need a fix-up walk,
+and the round trip through protobuf objects is several times slower (see
+``bench/jsonl_throughput.py``).
+
+String values longer than ``max_value_chars`` are cut *before* encoding, to
+``max_value_chars`` characters followed by ``TRUNCATION_MARKER`` naming the
+original length, so every line stays valid JSON.
+
+Decoding (``iter_spans_from_line``) is the contract for every reader in the
+project (CLI, replay, query). Each span in a line becomes a plain dict::
+
+    {
+      "trace_id": str,            # 32 lowercase hex chars
+      "span_id": str,             # 16 lowercase hex chars
+      "parent_span_id": str|None, # None for a root span
+      "trace_state": str,         # "" when absent
+      "flags": int|None,
+      "name": str,
+      "kind": int,                # OTLP SpanKind: 0 unspecified, 1 internal, 2 server,
+                                  # 3 client, 4 producer, 5 consumer
+      "start_ns": int, "end_ns": int,
+      "attributes": dict,         # key -> str|bool|int|float|bytes|list|dict|None
+      "dropped_attributes_count": int,
+      "events": [{"name": str, "time_ns": int, "attributes": dict,
+                  "dropped_attributes_count": int}],
+      "dropped_events_count": int,
+      "links": [{"trace_id": str, "span_id": str, "trace_state": str,
+                 "attributes": dict, "dropped_attributes_count": int,
+                 "flags": int|None}],
+      "dropped_links_count": int,
+      "status_code": int,         # 0 unset, 1 ok, 2 error
+      "status_message": str,
+      "resource": dict,           # resource attributes
+      "scope": {"name": str, "version": str, "attributes": dict},
+    }
+
+The decoder is lenient where the OTLP spec tells receivers to be (integers as
+numbers or strings, snake_case field names, missing default fields) and raises
+``ValueError`` on anything that is not OTLP/JSON.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from opentelemetry.trace import SpanKind
+
+TRUNCATION_MARKER = "...[truncated: original length {n} chars]"
+DEFAULT_MAX_VALUE_CHARS = 65536
+
+_INT64_MIN = -(2**63)
+_INT64_MAX = 2**63 - 1
+# OTLP SpanKind numbers are the SDK's shifted by one (0 is UNSPECIFIED in OTLP).
+_KIND = {kind: kind.value + 1 for kind in SpanKind}
+_HAS_IS_REMOTE = 0x100
+_IS_REMOTE = 0x200
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+_dumps_ascii = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), check_circular=False).encode
+
+
+def max_value_chars_from_env(default: int = DEFAULT_MAX_VALUE_CHARS) -> int | None:
+    """The SDK's ``OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`` when set and valid, else ``default``."""
+    raw = os.environ.get("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "").strip()
+    if raw:
+        try:
+            limit = int(raw)
+        except ValueError:
+            return default
+        if limit >= 0:
+            return limit
+    return default
+
+
+class SpanLineEncoder:
+    """Turns ``ReadableSpan`` objects into OTLP/JSON lines (bytes, no newline).
+
+    Resource and scope encodings are cached per object: spans of one provider
+    share them, so a line costs one ``json`` pass over the span alone.
+    """
+
+    def __init__(self, max_value_chars: int | None = DEFAULT_MAX_VALUE_CHARS) -> None:
+        self._limit = max_value_chars if max_value_chars and max_value_chars > 0 else None
+        self._heads: dict[tuple[int, int], tuple[Any, Any, str]] = {}
+
+    # -- values ---------------------------------------------------------------
+    def _text(self, s: str) -> str:
+        limit = self._limit
+        if limit is not None and len(s) > limit:
+            return s[:limit] + TRUNCATION_MARKER.format(n=len(s))
+        return s
+
+    def any_value(self, v: Any) -> dict:
+        t = type(v)
+        if t is str:
+            return {"stringValue": self._text(v)}
+        if t is bool:
+            return {"boolValue": v}
+        if t is int:
+            if _INT64_MIN <= v <= _INT64_MAX:
+                return {"intValue": str(v)}
+            return {"stringValue": str(v)}  # not representable as int64
+        if t is float:
+            return {"doubleValue": _double(v)}
+        if v is None:
+            return {}
+        if isinstance(v, str):
+            return {"stringValue": self._text(str(v))}
+        if isinstance(v, bool):
+            return {"boolValue": bool(v)}
+        if isinstance(v, int):
+            return self.any_value(int(v))
+        if isinstance(v, float):
+            return {"doubleValue": _double(float(v))}
+        if isinstance(v, (bytes, bytearray, memoryview)):
+            return {"bytesValue": base64.b64encode(bytes(v)).decode("ascii")}
+        if isinstance(v, Mapping):
+            return {"kvlistValue": {"values": self.key_values(v)}}
+        if isinstance(v, Sequence):
+            return {"arrayValue": {"values": [self.any_value(x) for x in v]}}
+        return {"stringValue": self._text(_safe_str(v))}
+
+    def key_values(self, attributes: Mapping[str, Any] | None) -> list[dict]:
+        if not attributes:
+            return []
+        av = self.any_value
+        return [{"key": str(k), "value": av(v)} for k, v in attributes.items()]
+
+    # -- span -----------------------------------------------------------------
+    def span_dict(self, span: Any) -> dict:
+        ctx = span.get_span_context()
+        parent = span.parent
+        out: dict[str, Any] = {
+            "traceId": format(ctx.trace_id, "032x"),
+            "spanId": format(ctx.span_id, "016x"),
+        }
+        if ctx.trace_state:
+            out["traceState"] = ctx.trace_state.to_header()
+        if parent is not None and parent.span_id:
+            out["parentSpanId"] = format(parent.span_id, "016x")
+        out["flags"] = _flags(int(ctx.trace_flags), parent)
+        out["name"] = self._text(span.name or "")
+        out["kind"] = _KIND.get(span.kind, 0)
+        out["startTimeUnixNano"] = str(span.start_time or 0)
+        out["endTimeUnixNano"] = str(span.end_time or span.start_time or 0)
+        out["attributes"] = self.key_values(span.attributes)
+        if span.dropped_attributes:
+            out["droppedAttributesCount"] = span.dropped_attributes
+        if span.events:
+            out["events"] = [self._event(e) for e in span.events]
+        if span.dropped_events:
+            out["droppedEventsCount"] = span.dropped_events
+        if span.links:
+            out["links"] = [self._link(link) for link in span.links]
+        if span.dropped_links:
+            out["droppedLinksCount"] = span.dropped_links
+        status = span.status
+        code = status.status_code.value if status is not None else 0
+        st: dict[str, Any] = {"code": code}
+        if status is not None and status.description:
+            st["message"] = self._text(status.description)
+        out["status"] = st
+        return out
+
+    def _event(self, event: Any) -> dict:
+        out = {
+            "timeUnixNano": str(event.timestamp or 0),
+            "name": self._text(event.name or ""),
+            "attributes": self.key_values(event.attributes),
+        }
+        if event.dropped_attributes:
+            out["droppedAttributesCount"] = event.dropped_attributes
+        return out
+
+    def _link(self, link: Any) -> dict:
+        ctx = link.context
+        out: dict[str, Any] = {
+            "traceId": format(ctx.trace_id, "032x"),
+            "spanId": format(ctx.span_id, "016x"),
+        }
+        if ctx.trace_state:
+            out["traceState"] = ctx.trace_state.to_header()
+        out["attributes"] = self.key_values(link.attributes)
+        if link.dropped_attributes:
+            out["droppedAttributesCount"] = link.dropped_attributes
+        out["flags"] = _flags(int(ctx.trace_flags), ctx)
+        return out
+
+    def _head(self, resource: Any, scope: Any) -> str:
+        """The JSON text before the span: resourceSpans/resource/scopeSpans/scope."""
+        key = (id(resource), id(scope))
+        hit = self._heads.get(key)
+        # Keep the objects in the cache entry so their ids cannot be reused.
+        if hit is not None and hit[0] is resource and hit[1] is scope:
+            return hit[2]
+        res: dict[str, Any] = {"attributes": self.key_values(getattr(resource, "attributes", None))}
+        sc: dict[str, Any] = {}
+        if scope is not None:
+            sc["name"] = scope.name or ""
+            if scope.version:
+                sc["version"] = scope.version
+            scope_attrs = getattr(scope, "attributes", None)
+            if scope_attrs:
+                sc["attributes"] = self.key_values(scope_attrs)
+        head = '{"resourceSpans":[{"resource":' + _dumps(res)
+        if getattr(resource, "schema_url", None):
+            head += ',"schemaUrl":' + _dumps(resource.schema_url)
+        head += ',"scopeSpans":[{"scope":' + _dumps(sc)
+        if scope is not None and scope.schema_url:
+            head += ',"schemaUrl":' + _dumps(scope.schema_url)
+        head += ',"spans":['
+        if len(self._heads) >= 64:
+            self._heads.clear()
+        self._heads[key] = (resource, scope, head)
+        return head
+
+    def encode(self, span: Any) -> bytes:
+        """One complete OTLP/JSON document for ``span``, UTF-8, without newline."""
+        text = self._head(span.resource, span.instrumentation_scope) + _dumps(self.span_dict(span)) + "]}]}]}"
+        try:
+            return text.encode("utf-8")
+        except UnicodeEncodeError:
+            # Lone surrogates: re-encode with \\u escapes, still valid JSON.
+            return json.dumps(json.loads(text), ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
+def _double(v: float) -> float | str:
+    # proto3 JSON spells non-finite doubles as strings.
+    if math.isfinite(v):
+        return v
+    if math.isnan(v):
+        return "NaN"
+    return "Infinity" if v > 0 else "-Infinity"
+
+
+def _flags(trace_flags: int, remote_ctx: Any) -> int:
+    flags = (trace_flags & 0xFF) | _HAS_IS_REMOTE
+    if remote_ctx is not None and getattr(remote_ctx, "is_remote", False):
+        flags |= _IS_REMOTE
+    return flags
+
+
+def _safe_str(v: Any) -> str:
+    try:
+        return str(v)
+    except Exception:  # a raising __str__ must not lose the span
+        return f"<unprintable {type(v).__name__}>"
+
+
+# ---------------------------------------------------------------- decoding ---
+
+def _get(d: Mapping, camel: str, snake: str, default: Any = None) -> Any:
+    v = d.get(camel)
+    if v is None:
+        v = d.get(snake, default)
+    return default if v is None else v
+
+
+def _int(v: Any, what: str) -> int:
+    if isinstance(v, bool):
+        raise ValueError(f"{what}: expected an integer, got {v!r}")
+    if isinstance(v, int):
+        return v
+    if isinstance(v, str) and v.strip().lstrip("-").isdigit():
+        return int(v)
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    raise ValueError(f"{what}: expected an integer, got {v!r}")
+
+
+def _hex_id(v: Any, length: int, what: str, required: bool = True) -> str | None:
+    if v in (None, ""):
+        if required:
+            raise ValueError(f"{what} missing")
+        return None
+    if not isinstance(v, str) or len(v) != length:
+        raise ValueError(f"{what}: expected {length} hex chars, got {v!r}")
+    try:
+        int(v, 16)
+    except ValueError:
+        raise ValueError(f"{what}: not hex: {v!r}") from None
+    return v.lower()
+
+
+def decode_any_value(value: Any) -> Any:
+    """An OTLP/JSON ``AnyValue`` object back into a Python value."""
+    if not isinstance(value, Mapping):
+        raise ValueError(f"AnyValue must be an object, got {value!r}")
+    if not value:
+        return None
+    if len(value) != 1:
+        raise ValueError(f"AnyValue must hold one field, got {sorted(value)}")
+    (kind, v), = value.items()
+    if kind in ("stringValue", "string_value"):
+        if not isinstance(v, str):
+            raise ValueError(f"stringValue must be a string, got {v!r}")
+        return v
+    if kind in ("boolValue", "bool_value"):
+        if not isinstance(v, bool):
+            raise ValueError(f"boolValue must be a boolean, got {v!r}")
+        return v
+    if kind in ("intValue", "int_value"):
+        return _int(v, "intValue")
+    if kind in ("doubleValue", "double_value"):
+        if isinstance(v, str) and v in ("NaN", "Infinity", "-Infinity"):
+            return float(v.replace("Infinity", "inf"))
+        if isinstance(v, bool) or not isinstance(v, (int, float, str)):
+            raise ValueError(f"doubleValue must be a number, got {v!r}")
+        return float(v)
+    if kind in ("bytesValue", "bytes_value"):
+        return base64.b64decode(v, validate=True)
+    if kind in ("arrayValue", "array_value"):
+        return [decode_any_value(x) for x in (v or {}).get("values") or []]
+    if kind in ("kvlistValue", "kvlist_value"):
+        return decode_attributes((v or {}).get("values"))
+    raise ValueError(f"unknown AnyValue field {kind!r}")
+
+
+def decode_attributes(kvs: Any) -> dict:
+    if not kvs:
+        return {}
+    if not isinstance(kvs, list):
+        raise ValueError(f"attributes must be a list, got {type(kvs).__name__}")
+    out = {}
+    for kv in kvs:
+        if not isinstance(kv, Mapping) or not isinstance(kv.get("key"), str):
+            raise ValueError(f"attribute must be {{key, value}}, got {kv!r}")
+        out[kv["key"]] = decode_any_value(kv.get("value") or {})
+    return out
+
+
+def _flags_or_none(v: Any) -> int | None:
+    return None if v is None else _int(v, "flags")
+
+
+def _decode_span(s: Mapping, resource: dict, scope: dict) -> dict:
+    status = s.get("status") or {}
+    return {
+        "trace_id": _hex_id(_get(s, "traceId", "trace_id"), 32, "traceId"),
+        "span_id": _hex_id(_get(s, "spanId", "span_id"), 16, "spanId"),
+        "parent_span_id": _hex_id(_get(s, "parentSpanId", "parent_span_id"), 16, "parentSpanId", required=False),
+        "trace_state": _get(s, "traceState", "trace_state", ""),
+        "flags": _flags_or_none(s.get("flags")),
+        "name": s.get("name", ""),
+        "kind": _int(s.get("kind", 0), "kind"),
+        "start_ns": _int(_get(s, "startTimeUnixNano", "start_time_unix_nano", 0), "startTimeUnixNano"),
+        "end_ns": _int(_get(s, "endTimeUnixNano", "end_time_unix_nano", 0), "endTimeUnixNano"),
+        "attributes": decode_attributes(s.get("attributes")),
+        "dropped_attributes_count": _int(_get(s, "droppedAttributesCount", "dropped_attributes_count", 0), "dropped"),
+        "events": [
+            {
+                "name": e.get("name", ""),
+                "time_ns": _int(_get(e, "timeUnixNano", "time_unix_nano", 0), "timeUnixNano"),
+                "attributes": decode_attributes(e.get("attributes")),
+                "dropped_attributes_count": _int(
+                    _get(e, "droppedAttributesCount", "dropped_attributes_count", 0), "dropped"
+                ),
+            }
+            for e in s.get("events") or []
+        ],
+        "dropped_events_count": _int(_get(s, "droppedEventsCount", "dropped_events_count", 0), "dropped"),
+        "links": [
+            {
+                "trace_id": _hex_id(_get(link, "traceId", "trace_id"), 32, "link traceId"),
+                "span_id": _hex_id(_get(link, "spanId", "span_id"), 16, "link spanId"),
+                "trace_state": _get(link, "traceState", "trace_state", ""),
+                "attributes": decode_attributes(link.get("attributes")),
+                "dropped_attributes_count": _int(
+                    _get(link, "droppedAttributesCount", "dropped_attributes_count", 0), "dropped"
+                ),
+                "flags": _flags_or_none(link.get("flags")),
+            }
+            for link in s.get("links") or []
+        ],
+        "dropped_links_count": _int(_get(s, "droppedLinksCount", "dropped_links_count", 0), "dropped"),
+        "status_code": _int(status.get("code", 0), "status.code"),
+        "status_message": status.get("message", ""),
+        "resource": resource,
+        "scope": scope,
+    }
+
+
+def iter_spans_from_line(line: bytes | str) -> Iterator[dict]:
+    """Every span in one OTLP/JSON line, as the plain dicts described above.
+
+    Raises ``ValueError`` (``json.JSONDecodeError`` is one) for a line that is
+    not an OTLP/JSON traces document; callers skip it with a warning.
+    """
+    doc = json.loads(line)
+    if not isinstance(doc, Mapping):
+        raise ValueError("line is not a JSON object")
+    resource_spans = _get(doc, "resourceSpans", "resource_spans")
+    if not isinstance(resource_spans, list):
+        raise ValueError("line has no resourceSpans list")
+    for rs in resource_spans:
+        resource = decode_attributes((rs.get("resource") or {}).get("attributes"))
+        for ss in _get(rs, "scopeSpans", "scope_spans", []):
+            sc = ss.get("scope") or {}
+            scope = {
+                "name": sc.get("name", ""),
+                "version": sc.get("version", ""),
+                "attributes": decode_attributes(sc.get("attributes")),
+            }
+            for s in ss.get("spans") or []:
+                yield _decode_span(s, resource, scope)
