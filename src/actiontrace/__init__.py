@@ -1,1 +1,73 @@
-"""actiontrace."""
+"""actiontrace: OpenTelemetry instrumentation for AI agents.
+
+Actions, tools, LLM calls, agents and workflows become OpenTelemetry spans with GenAI
+semantic attributes; secrets are redacted before any exporter; traces are kept as
+JSONL files locally and can go over OTLP to a Collector, Jaeger or Tempo.
+
+    import actiontrace
+
+    actiontrace.configure()          # JSONL files in ./traces (+ OTLP if configured)
+
+    @actiontrace.tool
+    def search_database(query: str, limit: int = 10): ...
+
+Names that need the SDK or optional parts load on first use, so ``import actiontrace``
+stays light.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from ._decorators import action, agent, llm, tool, workflow
+from ._public_span import span
+from ._session import properties, session
+from ._usage import iteration, record_usage, tool_call_id
+from ._version import __version__
+
+# Public name -> module that defines it, imported when first asked for.
+_LAZY = {
+    "configure": "._config",
+    "shutdown": "._config",
+    "SessionSpanProcessor": "._session_processor",
+    "propagate_context_to_threads": "._threads",
+}
+
+__all__ = [
+    "__version__",
+    "action",
+    "agent",
+    "configure",
+    "iteration",
+    "llm",
+    "properties",
+    "propagate_context_to_threads",
+    "record_usage",
+    "session",
+    "SessionSpanProcessor",
+    "shutdown",
+    "span",
+    "tool",
+    "tool_call_id",
+    "workflow",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'actiontrace' has no attribute {name!r}")
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ._config import configure, shutdown
+    from ._session_processor import SessionSpanProcessor
+    from ._threads import propagate_context_to_threads
