@@ -239,6 +239,9 @@ class SpanLineEncoder:
     def encode(self, span: Any) -> bytes:
         """One complete OTLP/JSON document for ``span``, UTF-8, without newline."""
         text = self._head(span.resource, span.instrumentation_scope) + _dumps(self.span_dict(span)) + "]}]}]}"
+        if "\u2028" in text or "\u2029" in text or "\x85" in text:
+            # Valid JSON raw, but str.splitlines() breaks lines on them: escape.
+            text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\u0085")
         try:
             return text.encode("utf-8")
         except UnicodeEncodeError:
