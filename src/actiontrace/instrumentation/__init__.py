@@ -1,0 +1,1 @@
+"""Auto-instrumentation of third-party clients (one subpackage per library)."""

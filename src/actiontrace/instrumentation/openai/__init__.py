@@ -1,0 +1,110 @@
+"""OpenTelemetry instrumentation of the official ``openai`` Python client (1.x, 2.x, 3.x).
+
+Usage::
+
+    from actiontrace.instrumentation.openai import OpenAIInstrumentor
+
+    OpenAIInstrumentor().instrument()          # or actiontrace.configure(), which does it for you
+    client = openai.OpenAI()
+    client.chat.completions.create(model="gpt-4o-mini", messages=[...])   # -> one "chat gpt-4o-mini" span
+
+Every Chat Completions ``create``/``parse``, Responses ``create``/``parse``/``retrieve`` (and so
+``stream``), Embeddings ``create`` and legacy Completions ``create`` call, sync or async, plain,
+``with_raw_response`` or ``with_streaming_response``, becomes one CLIENT span following the
+OpenTelemetry GenAI semantic conventions, started through actiontrace's span starter.
+
+Options of ``instrument()``:
+
+- ``suppress_http_instrumentation`` (default True): HTTP client spans (httpx) under an OpenAI call
+  are suppressed, so one call is one span.
+- ``stream_include_usage`` (default False): add ``stream_options={"include_usage": True}`` to
+  streamed chat/legacy completion requests that lack it, so streamed spans get token counts.
+  Off by default because some OpenAI-compatible servers reject the field.
+
+Message content is recorded when ``actiontrace.configure(capture_content=...)`` says so or, without
+``configure()``, when ``OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`` is ``true``/``span_only``.
+Prices for ``actiontrace.cost.usd`` come from a shipped table; change them with :func:`set_prices`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Collection
+
+from opentelemetry.instrumentation.instrumentor import BaseInstrumentor
+
+from ._cost import prices_version, set_prices
+from .package import _instruments
+
+__all__ = ["OpenAIInstrumentor", "set_prices", "prices_version"]
+
+
+def _targets() -> list[tuple[str, str, str, Any, bool]]:
+    """(module, class, method, api module, is_async) for every method we wrap."""
+    from . import _chat, _completions, _embeddings, _responses
+
+    targets = []
+    for module, api, methods in (
+        ("openai.resources.chat.completions", _chat, ("create", "parse")),
+        ("openai.resources.beta.chat.completions", _chat, ("parse",)),  # 1.x before parse left beta
+        ("openai.resources.responses", _responses, ("create", "parse", "retrieve")),
+        ("openai.resources.embeddings", _embeddings, ("create",)),
+        ("openai.resources.completions", _completions, ("create",)),
+    ):
+        base = {"openai.resources.chat.completions": "Completions",
+                "openai.resources.beta.chat.completions": "Completions",
+                "openai.resources.responses": "Responses",
+                "openai.resources.embeddings": "Embeddings",
+                "openai.resources.completions": "Completions"}[module]
+        for method in methods:
+            targets.append((module, base, method, api, False))
+            targets.append((module, "Async" + base, method, api, True))
+    return targets
+
+
+class OpenAIInstrumentor(BaseInstrumentor):
+    """Instruments the ``openai`` client classes, so clients made before and after are covered."""
+
+    _wrapped: list[tuple[type, str]] = []
+
+    def instrumentation_dependencies(self) -> Collection[str]:
+        return _instruments
+
+    def _instrument(self, **kwargs: Any) -> None:
+        import wrapt
+
+        from . import _wrappers
+        from ._call import settings
+
+        settings.suppress_http = bool(kwargs.get("suppress_http_instrumentation", True))
+        settings.stream_include_usage = bool(kwargs.get("stream_include_usage", False))
+        seen: set[int] = set()
+        for module_name, cls_name, method, api, is_async in _targets():
+            try:
+                module = importlib.import_module(module_name)
+            except ImportError:
+                continue
+            cls = getattr(module, cls_name, None)
+            original = cls.__dict__.get(method) if isinstance(cls, type) else None
+            if original is None or id(original) in seen:
+                continue
+            seen.add(id(original))
+            factory = _wrappers.async_wrapper if is_async else _wrappers.sync_wrapper
+            wrapt.wrap_function_wrapper(cls, method, factory(api))
+            OpenAIInstrumentor._wrapped.append((cls, method))
+        _wrappers.active = True
+
+    def _uninstrument(self, **kwargs: Any) -> None:
+        from opentelemetry.instrumentation.utils import unwrap
+
+        from . import _wrappers
+
+        _wrappers.active = False
+        while OpenAIInstrumentor._wrapped:
+            cls, method = OpenAIInstrumentor._wrapped.pop()
+            unwrap(cls, method)
+
+    @staticmethod
+    def wrapped_methods() -> list[str]:
+        """``module.Class.method`` of every method currently wrapped."""
+        return [f"{cls.__module__}.{cls.__qualname__}.{method}" for cls, method in OpenAIInstrumentor._wrapped]

@@ -1,0 +1,210 @@
+"""One instrumented OpenAI call: its span from start to the single end.
+
+The span is started with the core starter (``actiontrace._spans.begin``) and is current
+only while the client method runs (together with the switch that suppresses the HTTP
+client's own instrumentation); a streamed call's span is ended later by its stream proxy.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import weakref
+from typing import Any
+from urllib.parse import urlsplit
+
+from opentelemetry import context as context_api
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind
+
+from ... import _attributes as A
+from ... import _spans
+from ..._capture import to_json
+from ..._safety import log_once
+from ._cost import cost_usd
+from ._headers import session_attributes
+from ._messages import capture_content
+from ._util import param
+
+try:  # the documented context key that tells HTTP instrumentations (httpx, requests) to stand down
+    from opentelemetry.instrumentation.utils import _SUPPRESS_HTTP_INSTRUMENTATION_KEY as _SUPPRESS_HTTP
+except Exception:  # pragma: no cover - older opentelemetry-instrumentation
+    _SUPPRESS_HTTP = None
+
+_CONTENT_KEYS = (A.GEN_AI_INPUT_MESSAGES, A.GEN_AI_OUTPUT_MESSAGES, A.GEN_AI_SYSTEM_INSTRUCTIONS,
+                 A.GEN_AI_TOOL_DEFINITIONS)
+_CONTENT_BUDGET = 65536  # bytes of JSON per content attribute; the redactor still sees all of it
+
+
+class Settings:
+    """Instrumentor options (``OpenAIInstrumentor().instrument(**options)``)."""
+
+    suppress_http = True
+    stream_include_usage = False
+
+
+settings = Settings()
+
+
+def _server(client: Any) -> tuple[str | None, int | None]:
+    try:
+        url = urlsplit(str(getattr(client, "base_url", "") or ""))
+        host = url.hostname
+        port = url.port or {"https": 443, "http": 80}.get(url.scheme)
+        return host, port
+    except Exception:
+        return None, None
+
+
+def provider_name(client: Any) -> str:
+    return "azure.ai.openai" if "azure" in type(client).__name__.lower() else "openai"
+
+
+def _encode(attrs: dict) -> dict:
+    for key in _CONTENT_KEYS:
+        if key in attrs and not isinstance(attrs[key], str):
+            attrs[key] = to_json(attrs[key], max_bytes=_CONTENT_BUDGET)
+    return attrs
+
+
+def _error_type(exc: BaseException) -> str:
+    status = getattr(exc, "status_code", None)
+    if isinstance(status, int):
+        return str(status)
+    return _spans.error_type(exc)
+
+
+class Call:
+    __slots__ = ("api", "span", "capture", "model", "provider", "address", "port", "totals", "start_ns",
+                 "done", "stream_state", "_lock")
+
+    def __init__(self, api: Any, resource: Any, kwargs: dict) -> None:
+        client = getattr(resource, "_client", None)
+        self.api = api
+        self.capture = capture_content()
+        model = param(kwargs, "model")
+        self.model = model if isinstance(model, str) else None
+        self.provider = provider_name(client)
+        self.address, self.port = _server(client)
+        self.done = False
+        self.stream_state: Any = None
+        self._lock = threading.Lock()
+        attrs: dict[str, Any] = {
+            A.GEN_AI_OPERATION_NAME: api.OPERATION,
+            A.GEN_AI_PROVIDER_NAME: self.provider,
+        }
+        if self.model:
+            attrs[A.GEN_AI_REQUEST_MODEL] = self.model
+        if self.address:
+            attrs[A.SERVER_ADDRESS] = self.address
+        if self.port:
+            attrs[A.SERVER_PORT] = self.port
+        attrs.update(api.request_attributes(kwargs, self.capture))
+        attrs.update(session_attributes(client, kwargs.get("extra_headers")))
+        name = f"{api.OPERATION} {self.model}" if self.model else api.OPERATION
+        self.start_ns = time.time_ns()
+        self.span = _spans.begin(name, span_type="llm", kind=SpanKind.CLIENT, attributes=_encode(attrs),
+                                 start_time=self.start_ns)
+        self.totals = _current_totals()
+
+    # -- while the client method runs ------------------------------------------
+    def attach(self) -> Any:
+        ctx = trace.set_span_in_context(self.span)
+        if settings.suppress_http and _SUPPRESS_HTTP is not None:
+            ctx = context_api.set_value(_SUPPRESS_HTTP, True, ctx)
+        return context_api.attach(ctx)
+
+    # -- ending ------------------------------------------------------------------
+    def _claim(self) -> bool:
+        with self._lock:
+            if self.done:
+                return False
+            self.done = True
+            return True
+
+    def succeed(self, outcome: Any, *, extra: dict | None = None, exc: BaseException | None = None,
+                end_time: int | None = None) -> None:
+        if not self._claim():
+            return
+        try:
+            self._record(outcome, extra, exc, end_time)
+        except Exception:
+            log_once("openai.finish", "actiontrace: could not record an OpenAI response; the call is unaffected")
+            _spans.end_span(self.span)
+
+    def fail(self, exc: BaseException) -> None:
+        self.succeed(None, exc=exc)
+
+    def release(self) -> None:
+        """The raw response was closed or dropped: end now with whatever is known."""
+        if self.stream_state is not None:
+            self.stream_state.finish()
+        else:
+            self.succeed(None)
+
+    def watch(self, proxy: Any) -> None:
+        try:
+            # The finalizer holds the call, never the proxy: the proxy stays collectable.
+            finalizer = weakref.finalize(proxy, self.release)
+            finalizer.atexit = False
+        except TypeError:
+            pass
+
+    def first_chunk(self, now_ns: int) -> None:
+        seconds = (now_ns - self.start_ns) / 1e9
+        if self.span.is_recording():
+            self.span.set_attribute(A.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, seconds)
+        _metrics_call("record_first_chunk", self.api.OPERATION, self.provider, self.model, seconds,
+                      self.address, server_port=self.port)
+
+    def finish_stream(self, outcome: Any, *, completed: bool, chunks: int, exc: BaseException | None,
+                      end_time: int | None) -> None:
+        self.succeed(outcome, extra={A.STREAM_COMPLETED: completed, A.ITEMS_YIELDED: chunks}, exc=exc,
+                     end_time=end_time)
+
+    def _record(self, outcome: Any, extra: dict | None, exc: BaseException | None, end_time: int | None) -> None:
+        span = self.span
+        usage = outcome.usage if outcome is not None else None
+        response_model = outcome.model if outcome is not None else None
+        attrs: dict[str, Any] = dict(outcome.attributes) if outcome is not None else {}
+        if extra:
+            attrs.update(extra)
+        if usage is not None:
+            attrs.update(usage.attributes())
+        cost = cost_usd(response_model or self.model, usage)
+        if cost is not None:
+            attrs[A.COST_USD] = cost
+        error_type = None
+        if exc is not None:
+            _spans.record_error(span, exc)
+            error_type = _error_type(exc)
+            attrs[A.ERROR_TYPE] = error_type
+        if span.is_recording():
+            if not self.model and response_model:
+                span.update_name(f"{self.api.OPERATION} {response_model}")
+            span.set_attributes(_encode(attrs))
+        if self.totals is not None and (usage is not None or cost is not None):
+            self.totals.add(usage.input_tokens if usage else None, usage.output_tokens if usage else None, cost)
+        end = end_time or time.time_ns()
+        _metrics_call("record_llm", self.api.OPERATION, self.provider, self.model, (end - self.start_ns) / 1e9,
+                      usage.input_tokens if usage else None, usage.output_tokens if usage else None,
+                      error_type, self.address, server_port=self.port, response_model=response_model)
+        _spans.end_span(span, end_time)
+
+
+def _current_totals() -> Any:
+    try:
+        from ..._scope import current
+
+        return current()
+    except Exception:
+        return None
+
+
+def _metrics_call(name: str, *args: Any, **kwargs: Any) -> None:
+    try:
+        from ... import _metrics
+
+        getattr(_metrics, name)(*args, **kwargs)
+    except Exception:
+        log_once(f"openai.metrics.{name}", "actiontrace: GenAI metrics unavailable (%s)", name)

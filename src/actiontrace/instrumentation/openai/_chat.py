@@ -1,0 +1,196 @@
+"""Chat Completions: request parameters and responses (including streamed chunks) as attributes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ... import _attributes as A
+from . import _messages as M
+from ._util import Usage, get, number, param, usage_from
+
+OPERATION = "chat"
+
+
+@dataclass
+class Outcome:
+    """What a finished call contributes to its span."""
+
+    attributes: dict[str, Any] = field(default_factory=dict)
+    usage: Usage | None = None
+    model: str | None = None
+
+
+def output_type(response_format: Any) -> str | None:
+    if response_format is None:
+        return None
+    if isinstance(response_format, type):  # parse(response_format=PydanticModel)
+        return "json"
+    kind = get(response_format, "type")
+    if kind in ("json_object", "json_schema"):
+        return "json"
+    return kind if isinstance(kind, str) else None
+
+
+def common_request_attributes(kwargs: dict) -> dict[str, Any]:
+    """Sampling parameters shared by chat and legacy completions; unset values are left out."""
+    attrs: dict[str, Any] = {}
+    for key, name in (
+        ("temperature", A.GEN_AI_REQUEST_TEMPERATURE),
+        ("top_p", A.GEN_AI_REQUEST_TOP_P),
+        ("presence_penalty", A.GEN_AI_REQUEST_PRESENCE_PENALTY),
+        ("frequency_penalty", A.GEN_AI_REQUEST_FREQUENCY_PENALTY),
+        ("seed", A.GEN_AI_REQUEST_SEED),
+    ):
+        value = number(param(kwargs, key))
+        if value is not None:
+            attrs[name] = value
+    max_tokens = number(param(kwargs, "max_completion_tokens"))
+    if max_tokens is None:
+        max_tokens = number(param(kwargs, "max_tokens"))
+    if max_tokens is not None:
+        attrs[A.GEN_AI_REQUEST_MAX_TOKENS] = max_tokens
+    stop = param(kwargs, "stop")
+    if isinstance(stop, str):
+        attrs[A.GEN_AI_REQUEST_STOP_SEQUENCES] = [stop]
+    elif stop is not None:
+        attrs[A.GEN_AI_REQUEST_STOP_SEQUENCES] = [str(s) for s in stop]
+    n = number(param(kwargs, "n"))
+    if n is not None and n != 1:
+        attrs[A.GEN_AI_REQUEST_CHOICE_COUNT] = n
+    tier = param(kwargs, "service_tier")
+    if isinstance(tier, str):
+        attrs[A.OPENAI_REQUEST_SERVICE_TIER] = tier
+    stream = param(kwargs, "stream")
+    if isinstance(stream, bool):
+        attrs[A.GEN_AI_REQUEST_STREAM] = stream
+    return attrs
+
+
+def request_attributes(kwargs: dict, capture: bool) -> dict[str, Any]:
+    attrs = common_request_attributes(kwargs)
+    kind = output_type(param(kwargs, "response_format"))
+    if kind:
+        attrs[A.GEN_AI_OUTPUT_TYPE] = kind
+    effort = param(kwargs, "reasoning_effort")
+    if isinstance(effort, str):
+        attrs[A.REQUEST_REASONING_EFFORT] = effort
+    if capture:
+        messages = param(kwargs, "messages")
+        if messages is not None:
+            attrs[A.GEN_AI_INPUT_MESSAGES] = M.chat_input_messages(messages)
+        tools = param(kwargs, "tools") or param(kwargs, "functions")
+        if tools:
+            if param(kwargs, "functions") and not param(kwargs, "tools"):
+                tools = [{"type": "function", "function": f} for f in tools]
+            attrs[A.GEN_AI_TOOL_DEFINITIONS] = M.chat_tool_definitions(tools)
+    return attrs
+
+
+def _response_header_attributes(response: Any, attrs: dict) -> None:
+    if get(response, "id"):
+        attrs[A.GEN_AI_RESPONSE_ID] = str(get(response, "id"))
+    if get(response, "model"):
+        attrs[A.GEN_AI_RESPONSE_MODEL] = str(get(response, "model"))
+    if get(response, "system_fingerprint"):
+        attrs[A.OPENAI_RESPONSE_SYSTEM_FINGERPRINT] = str(get(response, "system_fingerprint"))
+    if get(response, "service_tier"):
+        attrs[A.OPENAI_RESPONSE_SERVICE_TIER] = str(get(response, "service_tier"))
+
+
+def response_outcome(response: Any, capture: bool) -> Outcome:
+    attrs: dict[str, Any] = {}
+    _response_header_attributes(response, attrs)
+    choices = get(response, "choices") or []
+    reasons = [str(get(c, "finish_reason")) for c in choices if get(c, "finish_reason")]
+    if reasons:
+        attrs[A.GEN_AI_RESPONSE_FINISH_REASONS] = reasons
+    if capture and choices:
+        attrs[A.GEN_AI_OUTPUT_MESSAGES] = [
+            M.chat_output_message(get(c, "message"), get(c, "finish_reason")) for c in choices
+        ]
+    return Outcome(attrs, usage_from(get(response, "usage")), get(response, "model"))
+
+
+# --- streams -------------------------------------------------------------------
+
+class _Choice:
+    __slots__ = ("text", "reasoning", "refusal", "tools", "finish_reason", "role")
+
+    def __init__(self) -> None:
+        self.text: list[str] = []
+        self.reasoning: list[str] = []
+        self.refusal: list[str] = []
+        self.tools: dict[int, dict] = {}  # tool-call index -> {id, name, arguments: [pieces]}
+        self.finish_reason: str | None = None
+        self.role = "assistant"
+
+
+class ChatStreamAccumulator:
+    """Assembles ``ChatCompletionChunk``s: text, reasoning, tool-call deltas (arguments in
+    pieces, ``None`` pieces skipped), finish reason per choice, usage from the last chunk."""
+
+    def __init__(self) -> None:
+        self.header: dict[str, Any] = {}
+        self.choices: dict[int, _Choice] = {}
+        self.usage: Usage | None = None
+        self.chunks = 0
+
+    def add(self, chunk: Any) -> None:
+        self.chunks += 1
+        for key in ("id", "model", "system_fingerprint", "service_tier"):
+            if get(chunk, key) and key not in self.header:
+                self.header[key] = get(chunk, key)
+        usage = usage_from(get(chunk, "usage"))
+        if usage is not None:
+            self.usage = usage
+        for raw in get(chunk, "choices") or []:
+            choice = self.choices.setdefault(get(raw, "index", 0), _Choice())
+            delta = get(raw, "delta")
+            if delta is not None:
+                if get(delta, "role"):
+                    choice.role = get(delta, "role")
+                if isinstance(get(delta, "content"), str):
+                    choice.text.append(get(delta, "content"))
+                reasoning = get(delta, "reasoning_content") or get(delta, "reasoning")
+                if isinstance(reasoning, str):
+                    choice.reasoning.append(reasoning)
+                if isinstance(get(delta, "refusal"), str):
+                    choice.refusal.append(get(delta, "refusal"))
+                for call in get(delta, "tool_calls") or []:
+                    slot = choice.tools.setdefault(get(call, "index", len(choice.tools)),
+                                                   {"id": None, "name": None, "arguments": []})
+                    if get(call, "id"):
+                        slot["id"] = get(call, "id")
+                    fn = get(call, "function")
+                    if get(fn, "name"):
+                        slot["name"] = get(fn, "name")
+                    if isinstance(get(fn, "arguments"), str):
+                        slot["arguments"].append(get(fn, "arguments"))
+            if get(raw, "finish_reason"):
+                choice.finish_reason = get(raw, "finish_reason")
+
+    def outcome(self, capture: bool) -> Outcome:
+        attrs: dict[str, Any] = {}
+        _response_header_attributes(self.header, attrs)
+        ordered = [self.choices[i] for i in sorted(self.choices)]
+        reasons = [c.finish_reason for c in ordered if c.finish_reason]
+        if reasons:
+            attrs[A.GEN_AI_RESPONSE_FINISH_REASONS] = reasons
+        if capture and ordered:
+            attrs[A.GEN_AI_OUTPUT_MESSAGES] = [self._message(c) for c in ordered]
+        return Outcome(attrs, self.usage, self.header.get("model"))
+
+    @staticmethod
+    def _message(choice: _Choice) -> dict:
+        message = {
+            "role": choice.role,
+            "content": "".join(choice.text) or None,
+            "reasoning_content": "".join(choice.reasoning) or None,
+            "refusal": "".join(choice.refusal) or None,
+            "tool_calls": [
+                {"id": t["id"], "function": {"name": t["name"], "arguments": "".join(t["arguments"])}}
+                for _, t in sorted(choice.tools.items())
+            ],
+        }
+        return M.chat_output_message(message, choice.finish_reason)

@@ -1,0 +1,83 @@
+"""Legacy Completions (``text_completion``): prompt in, text choices out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ... import _attributes as A
+from ._chat import Outcome, common_request_attributes
+from ._messages import text_part
+from ._util import Usage, get, param, usage_from
+
+OPERATION = "text_completion"
+
+
+def request_attributes(kwargs: dict, capture: bool) -> dict[str, Any]:
+    attrs = common_request_attributes(kwargs)
+    if capture:
+        prompt = param(kwargs, "prompt")
+        prompts = prompt if isinstance(prompt, list) else [prompt] if prompt is not None else []
+        attrs[A.GEN_AI_INPUT_MESSAGES] = [
+            {"role": "user", "parts": [text_part(p)]} for p in prompts if isinstance(p, str)
+        ]
+    return attrs
+
+
+def _output(choices: list, capture: bool, attrs: dict) -> None:
+    reasons = [str(get(c, "finish_reason")) for c in choices if get(c, "finish_reason")]
+    if reasons:
+        attrs[A.GEN_AI_RESPONSE_FINISH_REASONS] = reasons
+    if capture and choices:
+        attrs[A.GEN_AI_OUTPUT_MESSAGES] = [
+            {"role": "assistant", "parts": [text_part(get(c, "text", ""))],
+             "finish_reason": get(c, "finish_reason") or "error"}
+            for c in choices
+        ]
+
+
+def _header(source: Any, attrs: dict) -> None:
+    if get(source, "id"):
+        attrs[A.GEN_AI_RESPONSE_ID] = str(get(source, "id"))
+    if get(source, "model"):
+        attrs[A.GEN_AI_RESPONSE_MODEL] = str(get(source, "model"))
+    if get(source, "system_fingerprint"):
+        attrs[A.OPENAI_RESPONSE_SYSTEM_FINGERPRINT] = str(get(source, "system_fingerprint"))
+
+
+def response_outcome(response: Any, capture: bool) -> Outcome:
+    attrs: dict[str, Any] = {}
+    _header(response, attrs)
+    _output(get(response, "choices") or [], capture, attrs)
+    return Outcome(attrs, usage_from(get(response, "usage")), get(response, "model"))
+
+
+class CompletionStreamAccumulator:
+    def __init__(self) -> None:
+        self.header: dict[str, Any] = {}
+        self.texts: dict[int, list[str]] = {}
+        self.reasons: dict[int, str] = {}
+        self.usage: Usage | None = None
+        self.chunks = 0
+
+    def add(self, chunk: Any) -> None:
+        self.chunks += 1
+        for key in ("id", "model", "system_fingerprint"):
+            if get(chunk, key) and key not in self.header:
+                self.header[key] = get(chunk, key)
+        usage = usage_from(get(chunk, "usage"))
+        if usage is not None:
+            self.usage = usage
+        for choice in get(chunk, "choices") or []:
+            index = get(choice, "index", 0)
+            self.texts.setdefault(index, [])
+            if isinstance(get(choice, "text"), str):
+                self.texts[index].append(get(choice, "text"))
+            if get(choice, "finish_reason"):
+                self.reasons[index] = get(choice, "finish_reason")
+
+    def outcome(self, capture: bool) -> Outcome:
+        attrs: dict[str, Any] = {}
+        _header(self.header, attrs)
+        choices = [{"text": "".join(self.texts[i]), "finish_reason": self.reasons.get(i)} for i in sorted(self.texts)]
+        _output(choices, capture, attrs)
+        return Outcome(attrs, self.usage, self.header.get("model"))

@@ -1,0 +1,250 @@
+"""Transparent proxies for the streams (and raw responses) the client returns.
+
+The LLM span of a streamed call is not current after ``create()`` returns; the proxy ends
+it exactly once: on exhaustion, on an iterator error, on ``close()``/``aclose()`` (of the
+stream or of its ``.response``, which the SDK's stream managers close), on leaving
+``with``/``async with``, on cancellation, and, through ``weakref.finalize``, when the stream
+is dropped unfinished. Every other attribute and method is the wrapped object's own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+import weakref
+from typing import Any
+
+import wrapt
+
+from ..._safety import log_once
+
+
+class StreamState:
+    """Accumulation and the once-only end of one streamed call. Holds no reference to the
+    proxy, so the proxy can be collected and the finalizer still end the span."""
+
+    def __init__(self, call: Any, accumulator: Any) -> None:
+        self.call = call
+        self.accumulator = accumulator
+        self.exhausted = False
+        self.done = False
+        self.last_chunk_ns: int | None = None
+        self._first = True
+        self._lock = threading.Lock()
+        self.finalizer: Any = None
+
+    def chunk(self, item: Any) -> None:
+        try:
+            now = time.time_ns()
+            if self._first:
+                self._first = False
+                self.call.first_chunk(now)
+            self.last_chunk_ns = now
+            self.accumulator.add(item)
+        except Exception:
+            log_once("openai.stream.chunk", "actiontrace: could not read a stream chunk; the stream is unaffected")
+
+    def finish(self, exc: BaseException | None = None, *, abandoned: bool = False) -> None:
+        with self._lock:
+            if self.done:
+                return
+            self.done = True
+        try:
+            if self.finalizer is not None:
+                self.finalizer.detach()
+            outcome = None
+            try:
+                outcome = self.accumulator.outcome(self.call.capture)
+            except Exception:
+                log_once("openai.stream.outcome", "actiontrace: could not assemble a streamed response")
+            # An abandoned stream ends when its last chunk arrived, not when the GC ran.
+            end_time = self.last_chunk_ns if abandoned else None
+            self.call.finish_stream(outcome, completed=self.exhausted, chunks=self.accumulator.chunks,
+                                    exc=exc, end_time=end_time)
+        except Exception:
+            log_once("openai.stream.finish", "actiontrace: could not end a stream span")
+
+    def abandon(self) -> None:
+        self.finish(abandoned=True)
+
+    def watch(self, proxy: Any) -> None:
+        try:
+            self.finalizer = weakref.finalize(proxy, self.abandon)
+            self.finalizer.atexit = False  # at interpreter exit the exporters are gone anyway
+        except TypeError:
+            pass
+
+
+def _is_cancel(exc: BaseException) -> bool:
+    return isinstance(exc, (asyncio.CancelledError, GeneratorExit, KeyboardInterrupt))
+
+
+class _ResponseHook(wrapt.ObjectProxy):
+    """The stream's HTTP response; closing it (as ``ChatCompletionStream``/``ResponseStream``
+    do) also ends the span."""
+
+    def __init__(self, wrapped: Any, state: StreamState) -> None:
+        super().__init__(wrapped)
+        self._self_state = state
+
+    def close(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return self.__wrapped__.close(*args, **kwargs)
+        finally:
+            self._self_state.finish()
+
+    async def aclose(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await self.__wrapped__.aclose(*args, **kwargs)
+        finally:
+            self._self_state.finish()
+
+
+class _StreamBase(wrapt.ObjectProxy):
+    def __init__(self, wrapped: Any, state: StreamState) -> None:
+        super().__init__(wrapped)
+        self._self_state = state
+        self._self_response = None
+        state.watch(self)
+
+    @property
+    def response(self) -> Any:
+        if self._self_response is None:
+            self._self_response = _ResponseHook(self.__wrapped__.response, self._self_state)
+        return self._self_response
+
+    def _fail(self, exc: BaseException) -> None:
+        self._self_state.finish(None if _is_cancel(exc) else exc)
+
+
+class SyncStreamProxy(_StreamBase):
+    def __iter__(self) -> "SyncStreamProxy":
+        return self
+
+    def __next__(self) -> Any:
+        try:
+            item = self.__wrapped__.__next__()
+        except StopIteration:
+            self._self_state.exhausted = True
+            self._self_state.finish()
+            raise
+        except BaseException as exc:
+            self._fail(exc)
+            raise
+        self._self_state.chunk(item)
+        return item
+
+    def __enter__(self) -> "SyncStreamProxy":
+        self.__wrapped__.__enter__()
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> Any:
+        try:
+            return self.__wrapped__.__exit__(exc_type, exc, tb)
+        finally:
+            self._self_state.finish(None if exc is None or _is_cancel(exc) else exc)
+
+    def close(self) -> Any:
+        try:
+            return self.__wrapped__.close()
+        finally:
+            self._self_state.finish()
+
+
+class AsyncStreamProxy(_StreamBase):
+    def __aiter__(self) -> "AsyncStreamProxy":
+        return self
+
+    async def __anext__(self) -> Any:
+        try:
+            item = await self.__wrapped__.__anext__()
+        except StopAsyncIteration:
+            self._self_state.exhausted = True
+            self._self_state.finish()
+            raise
+        except BaseException as exc:
+            self._fail(exc)
+            raise
+        self._self_state.chunk(item)
+        return item
+
+    async def __aenter__(self) -> "AsyncStreamProxy":
+        await self.__wrapped__.__aenter__()
+        return self
+
+    async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> Any:
+        try:
+            return await self.__wrapped__.__aexit__(exc_type, exc, tb)
+        finally:
+            self._self_state.finish(None if exc is None or _is_cancel(exc) else exc)
+
+    async def close(self) -> Any:
+        try:
+            return await self.__wrapped__.close()
+        finally:
+            self._self_state.finish()
+
+    async def aclose(self) -> Any:
+        try:
+            closer = getattr(self.__wrapped__, "aclose", None) or self.__wrapped__.close
+            return await closer()
+        finally:
+            self._self_state.finish()
+
+
+# --- with_raw_response / with_streaming_response --------------------------------
+
+class _RawBase(wrapt.ObjectProxy):
+    """A raw response whose ``parse()`` yields the stream (or the parsed object): parse
+    results are recorded / wrapped once, and the same proxy is returned on every parse."""
+
+    def __init__(self, wrapped: Any, call: Any, wrap_result: Any) -> None:
+        super().__init__(wrapped)
+        self._self_call = call
+        self._self_wrap = wrap_result  # parsed value -> value to hand back (ends or proxies)
+        self._self_parsed: dict = {}
+        call.watch(self)
+
+    def _wrapped_parse_result(self, key: Any, value: Any) -> Any:
+        if key not in self._self_parsed:
+            self._self_parsed[key] = self._self_wrap(value)
+        return self._self_parsed[key]
+
+
+class SyncRawResponseProxy(_RawBase):
+    def parse(self, *args: Any, **kwargs: Any) -> Any:
+        value = self.__wrapped__.parse(*args, **kwargs)
+        if args or kwargs:  # parse(to=...) is the caller's own view: leave it alone
+            return value
+        return self._wrapped_parse_result(None, value)
+
+    def close(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return self.__wrapped__.close(*args, **kwargs)
+        finally:
+            self._self_call.release()
+
+
+class AsyncRawResponseProxy(_RawBase):
+    async def parse(self, *args: Any, **kwargs: Any) -> Any:
+        value = await self.__wrapped__.parse(*args, **kwargs)
+        if args or kwargs:
+            return value
+        return self._wrapped_parse_result(None, value)
+
+    async def close(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await self.__wrapped__.close(*args, **kwargs)
+        finally:
+            self._self_call.release()
+
+
+class LegacyRawStreamProxy(_RawBase):
+    """``with_raw_response.create(stream=True)``: ``parse()`` is synchronous in both clients."""
+
+    def parse(self, *args: Any, **kwargs: Any) -> Any:
+        value = self.__wrapped__.parse(*args, **kwargs)
+        if args or kwargs:
+            return value
+        return self._wrapped_parse_result(None, value)

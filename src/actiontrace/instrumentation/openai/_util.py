@@ -1,0 +1,93 @@
+"""Small helpers shared by the per-API modules: field access on SDK objects or dicts,
+NOT_GIVEN/Omit detection, and token usage as one value."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ... import _attributes as A
+
+_SENTINELS = ("NotGiven", "Omit")
+
+
+def get(obj: Any, key: str, default: Any = None) -> Any:
+    """``obj[key]`` for mappings, ``obj.key`` for SDK models; ``default`` when missing."""
+    if obj is None:
+        return default
+    if isinstance(obj, dict):
+        value = obj.get(key, default)
+    else:
+        value = getattr(obj, key, default)
+    return default if value is None else value
+
+
+def given(value: Any) -> bool:
+    """False for None and the SDK's NOT_GIVEN / Omit sentinels (whatever version defines them)."""
+    return value is not None and type(value).__name__ not in _SENTINELS
+
+
+def param(kwargs: dict, key: str) -> Any:
+    value = kwargs.get(key)
+    return value if given(value) else None
+
+
+def number(value: Any) -> Any:
+    """A real int/float (not bool) or None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return value
+
+
+def parse_arguments(raw: Any) -> Any:
+    """Tool-call arguments as parsed JSON when they are valid JSON, else the raw string."""
+    if isinstance(raw, str):
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return raw
+    return raw
+
+
+@dataclass
+class Usage:
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    cached_input_tokens: int | None = None
+    reasoning_tokens: int | None = None
+
+    def attributes(self) -> dict[str, int]:
+        pairs = (
+            (A.GEN_AI_USAGE_INPUT_TOKENS, self.input_tokens),
+            (A.GEN_AI_USAGE_OUTPUT_TOKENS, self.output_tokens),
+            (A.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, self.cached_input_tokens),
+            (A.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, self.reasoning_tokens),
+        )
+        # Usage the response does not carry stays absent: never a made-up 0.
+        return {k: v for k, v in pairs if isinstance(v, int) and not isinstance(v, bool)}
+
+    @property
+    def empty(self) -> bool:
+        return self.input_tokens is None and self.output_tokens is None
+
+
+def usage_from(raw: Any) -> Usage | None:
+    """Chat/legacy (prompt_/completion_tokens) and Responses/embeddings (input_/output_tokens) usage."""
+    if raw is None:
+        return None
+    input_tokens = number(get(raw, "prompt_tokens"))
+    if input_tokens is None:
+        input_tokens = number(get(raw, "input_tokens"))
+    output_tokens = number(get(raw, "completion_tokens"))
+    if output_tokens is None:
+        output_tokens = number(get(raw, "output_tokens"))
+    in_details = get(raw, "prompt_tokens_details") or get(raw, "input_tokens_details")
+    out_details = get(raw, "completion_tokens_details") or get(raw, "output_tokens_details")
+    usage = Usage(
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        cached_input_tokens=number(get(in_details, "cached_tokens")),
+        reasoning_tokens=number(get(out_details, "reasoning_tokens")),
+    )
+    return None if usage.empty and usage.cached_input_tokens is None else usage
