@@ -10,13 +10,13 @@ Reads both formats the exporters write, one JSON document per line:
 Inputs are files, directories (every ``*.jsonl`` inside, rotated files
 included) or ``-`` for stdin. A corrupt or torn line (a crash mid-write) is
 skipped with a warning naming the file and line; everything else is read.
-Nothing here imports OpenTelemetry, so the CLI starts quickly.
+OTLP/JSON lines are decoded by the span exporter's own decoder
+(``exporters._otlp_json``), so writer and readers share one contract.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import io
 import json
@@ -26,17 +26,13 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Iterator
 
 from . import _attributes as A
+from .exporters._otlp_json import iter_spans_from_line
 
-__all__ = ["Span", "expand_inputs", "read_spans", "read_lines", "decode_document", "Warn"]
+__all__ = ["Span", "expand_inputs", "read_spans", "read_lines", "decode_line", "Warn"]
 
 Warn = Callable[[str], None]
 
 KIND_NAMES = {0: "unspecified", 1: "internal", 2: "server", 3: "client", 4: "producer", 5: "consumer"}
-_KIND_FROM_NAME = {
-    "SPAN_KIND_UNSPECIFIED": 0, "SPAN_KIND_INTERNAL": 1, "SPAN_KIND_SERVER": 2,
-    "SPAN_KIND_CLIENT": 3, "SPAN_KIND_PRODUCER": 4, "SPAN_KIND_CONSUMER": 5,
-}
-_STATUS_FROM_NAME = {"STATUS_CODE_UNSET": 0, "STATUS_CODE_OK": 1, "STATUS_CODE_ERROR": 2}
 STATUS_NAMES = {0: "unset", 1: "ok", 2: "error"}
 
 
@@ -188,105 +184,19 @@ def ns_to_iso(ns: int) -> str:
 
 
 # --- OTLP/JSON decoding ------------------------------------------------------
+# The span exporter's own decoder is the one contract for reading its lines;
+# this only turns its plain dicts into Span objects.
 
-def _any_value(v: Any) -> Any:
-    """OTLP/JSON AnyValue -> Python value."""
-    if not isinstance(v, dict):
-        return v
-    if "stringValue" in v:
-        return v["stringValue"]
-    if "intValue" in v:
-        return int(v["intValue"])
-    if "doubleValue" in v:
-        return float(v["doubleValue"])  # also handles "NaN"/"Infinity" strings
-    if "boolValue" in v:
-        return bool(v["boolValue"])
-    if "arrayValue" in v:
-        return [_any_value(x) for x in (v["arrayValue"] or {}).get("values", [])]
-    if "kvlistValue" in v:
-        return _attrs((v["kvlistValue"] or {}).get("values", []))
-    if "bytesValue" in v:
-        return base64.b64decode(v["bytesValue"])
-    return None
-
-
-def _attrs(items: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if not items:
-        return out
-    for kv in items:
-        value = kv.get("value")
-        # Fast path for the commonest case.
-        if value is not None and "stringValue" in value:
-            out[kv["key"]] = value["stringValue"]
-        else:
-            out[kv["key"]] = _any_value(value)
-    return out
-
-
-def _hex_id(value: Any, nbytes: int) -> str:
-    """Hex id; tolerates protobuf's base64 JSON mapping some tools write."""
-    if not value:
-        return ""
-    s = str(value)
-    if len(s) == nbytes * 2:
-        return s.lower()
-    try:
-        raw = base64.b64decode(s, validate=True)
-    except (binascii.Error, ValueError):
-        return s.lower()
-    return raw.hex() if len(raw) == nbytes else s.lower()
-
-
-def _enum(value: Any, names: dict[str, int]) -> int:
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str):
-        return names.get(value, _as_int(value) if value.isdigit() else 0)
-    return 0
-
-
-def _decode_otlp(doc: dict, source: str) -> list[Span]:
-    spans: list[Span] = []
-    for rs in doc.get("resourceSpans") or ():
-        resource = _attrs((rs.get("resource") or {}).get("attributes"))
-        for ss in rs.get("scopeSpans") or rs.get("instrumentationLibrarySpans") or ():
-            scope = ss.get("scope") or ss.get("instrumentationLibrary") or {}
-            scope_name = scope.get("name", "")
-            scope_version = scope.get("version", "")
-            for s in ss.get("spans") or ():
-                status = s.get("status") or {}
-                events = [
-                    {"name": e.get("name", ""), "time_ns": int(e.get("timeUnixNano", 0) or 0),
-                     "attributes": _attrs(e.get("attributes"))}
-                    for e in s.get("events") or ()
-                ]
-                links = [
-                    {"trace_id": _hex_id(link.get("traceId"), 16), "span_id": _hex_id(link.get("spanId"), 8),
-                     "trace_state": link.get("traceState", ""), "attributes": _attrs(link.get("attributes"))}
-                    for link in s.get("links") or ()
-                ]
-                spans.append(Span(
-                    trace_id=_hex_id(s.get("traceId"), 16),
-                    span_id=_hex_id(s.get("spanId"), 8),
-                    parent_span_id=_hex_id(s.get("parentSpanId"), 8),
-                    name=s.get("name", ""),
-                    kind=_enum(s.get("kind", 0), _KIND_FROM_NAME),
-                    start_ns=int(s.get("startTimeUnixNano", 0) or 0),
-                    end_ns=int(s.get("endTimeUnixNano", 0) or 0),
-                    attributes=_attrs(s.get("attributes")),
-                    status_code=_enum(status.get("code", 0), _STATUS_FROM_NAME),
-                    status_message=status.get("message", "") or "",
-                    events=events,
-                    links=links,
-                    resource=resource,
-                    scope_name=scope_name,
-                    scope_version=scope_version,
-                    trace_state=s.get("traceState", "") or "",
-                    flags=_as_int(s.get("flags", 0)),
-                    source=source,
-                ))
-    return spans
+def _from_otlp_dict(d: dict, source: str) -> Span:
+    scope = d.get("scope") or {}
+    return Span(
+        trace_id=d["trace_id"], span_id=d["span_id"], parent_span_id=d.get("parent_span_id") or "",
+        name=d.get("name", ""), kind=d.get("kind", 0), start_ns=d.get("start_ns", 0), end_ns=d.get("end_ns", 0),
+        attributes=d.get("attributes") or {}, status_code=d.get("status_code", 0),
+        status_message=d.get("status_message") or "", events=d.get("events"), links=d.get("links"),
+        resource=d.get("resource"), scope_name=scope.get("name", ""), scope_version=scope.get("version", ""),
+        trace_state=d.get("trace_state") or "", flags=d.get("flags") or 0, source=source,
+    )
 
 
 # --- seed TraceEntry decoding ------------------------------------------------
@@ -311,6 +221,14 @@ def _parse_time_ns(value: Any) -> int | None:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
     return int(dt.timestamp()) * 1_000_000_000 + dt.microsecond * 1000
+
+
+def _hex_id(value: Any, nbytes: int) -> str:
+    """A hex id from a trace entry, or "" when it has none usable."""
+    text = str(value or "").lower()
+    if len(text) == nbytes * 2 and all(c in "0123456789abcdef" for c in text):
+        return text
+    return ""
 
 
 def _derived_id(source: str, nbytes: int) -> str:
@@ -382,13 +300,12 @@ def _decode_entry(doc: dict, source: str) -> Span:
     )
 
 
-def decode_document(doc: Any, source: str = "") -> list[Span]:
-    """Spans in one parsed JSONL line (either format); raises ValueError if neither."""
-    if not isinstance(doc, dict):
-        raise ValueError("line is not a JSON object")
-    if "resourceSpans" in doc:
-        return _decode_otlp(doc, source)
-    if "action" in doc or "started_at" in doc or "event_type" in doc:
+def decode_line(line: str, source: str = "") -> list[Span]:
+    """Spans in one JSONL line (either format); raises ValueError if neither."""
+    if '"resourceSpans"' in line or '"resource_spans"' in line:
+        return [_from_otlp_dict(d, source) for d in iter_spans_from_line(line)]
+    doc = json.loads(line)
+    if isinstance(doc, dict) and ("action" in doc or "started_at" in doc or "event_type" in doc):
         return [_decode_entry(doc, source)]
     raise ValueError("neither an OTLP/JSON document nor a trace entry")
 
@@ -430,7 +347,6 @@ def read_spans(inputs: Iterable[str] | str, warn: Warn | None = None) -> Iterato
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [os.fspath(inputs)]
     warn = warn or _stderr_warn
-    loads = json.loads
     for path in expand_inputs(inputs):
         label = "<stdin>" if path == "-" else path
         for lineno, line in read_lines(path):
@@ -438,7 +354,7 @@ def read_spans(inputs: Iterable[str] | str, warn: Warn | None = None) -> Iterato
                 continue
             source = f"{label}:{lineno}"
             try:
-                spans = decode_document(loads(line), source)
+                spans = decode_line(line, source)
             except (ValueError, TypeError, KeyError, AttributeError) as exc:
                 torn = "" if line.endswith("\n") else " (torn last line)"
                 warn(f"{label}:{lineno}: skipped unreadable line{torn}: {_short(exc)}")
