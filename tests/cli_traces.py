@@ -126,3 +126,13 @@ def cli_env() -> dict:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(SRC) + os.pathsep + env.get("PYTHONPATH", "")
     return env
+
+
+def export_dir(directory: Path, spans, **kwargs) -> Path:
+    """Write spans with the project's real JSONL span exporter (rotating files in ``directory``)."""
+    from actiontrace.exporters import JsonlSpanExporter
+
+    exporter = JsonlSpanExporter(directory, **kwargs)
+    exporter.export(list(spans))
+    exporter.shutdown()
+    return directory

@@ -69,21 +69,24 @@ class LogHistogram:
         return len(self._buckets) + (1 if self._zeros else 0)
 
     def quantile(self, q: float) -> float | None:
-        """The value at rank ``q * (count - 1)`` (0 <= q <= 1), None when empty."""
+        """Nearest-rank quantile: the ``ceil(q * count)``-th smallest value (0 <= q <= 1).
+
+        None when empty; p95 of three values is the largest, as a reader expects.
+        """
         if self.count == 0:
             return None
         if q <= 0:
             return self.min
         if q >= 1:
             return self.max
-        rank = q * (self.count - 1)
+        rank = max(1, math.ceil(round(q * self.count, 9)))  # round: 0.95 * 20 is 19.000000000000004
         seen = self._zeros
-        if seen > rank:
+        if seen >= rank:
             return 0.0
         gamma = math.exp(self._gamma_log)
         for key in sorted(self._buckets):
             seen += self._buckets[key]
-            if seen > rank:
+            if seen >= rank:
                 # Midpoint of (gamma^(k-1), gamma^k] in the relative sense; never
                 # outside what was really recorded.
                 estimate = 2.0 * math.exp(key * self._gamma_log) / (gamma + 1.0)
