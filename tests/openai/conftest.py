@@ -1,0 +1,73 @@
+"""Fixtures for the OpenAI instrumentation tests: the replay server, the instrumentor,
+real sync/async clients pointed at the server, and the content-capture switch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openai
+import pytest
+
+from actiontrace import _capture
+from actiontrace.instrumentation.openai import OpenAIInstrumentor
+
+from replay_server import ReplayServer, load_cassette
+
+RECORDINGS = Path(__file__).parent / "recordings"
+
+
+@pytest.fixture(scope="session")
+def replay() -> ReplayServer:
+    with ReplayServer() as server:
+        yield server
+
+
+@pytest.fixture
+def server(replay: ReplayServer) -> ReplayServer:
+    replay.reset()
+    yield replay
+    replay.reset()
+
+
+@pytest.fixture(autouse=True)
+def instrumented():
+    instrumentor = OpenAIInstrumentor()
+    instrumentor.instrument()
+    yield instrumentor
+    instrumentor.uninstrument()
+
+
+@pytest.fixture
+def client(server: ReplayServer) -> openai.OpenAI:
+    with openai.OpenAI(base_url=server.base_url, api_key="test", max_retries=0) as c:
+        yield c
+
+
+@pytest.fixture
+async def aclient(server: ReplayServer) -> openai.AsyncOpenAI:
+    async with openai.AsyncOpenAI(base_url=server.base_url, api_key="test", max_retries=0) as c:
+        yield c
+
+
+def _set_capture(monkeypatch: pytest.MonkeyPatch, on: bool) -> None:
+    # Both switches: the OTel variable (no configure()) and the core's (after configure()).
+    monkeypatch.setenv("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", "true" if on else "false")
+    monkeypatch.setattr(_capture.settings, "enabled", on)
+
+
+@pytest.fixture
+def capture_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    _set_capture(monkeypatch, True)
+
+
+@pytest.fixture
+def capture_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    _set_capture(monkeypatch, False)
+
+
+def queue_recording(server: ReplayServer, name: str) -> None:
+    server.queue(*load_cassette(RECORDINGS / f"{name}.yaml"))
+
+
+def llm_spans(exporter) -> list:
+    return [s for s in exporter.get_finished_spans() if s.attributes.get("gen_ai.operation.name")]
