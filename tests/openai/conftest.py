@@ -71,3 +71,23 @@ def queue_recording(server: ReplayServer, name: str) -> None:
 
 def llm_spans(exporter) -> list:
     return [s for s in exporter.get_finished_spans() if s.attributes.get("gen_ai.operation.name")]
+
+
+# --- conformance count in the terminal summary --------------------------------
+_conformance = {"passed": 0, "failed": 0}
+
+
+def pytest_runtest_logreport(report) -> None:
+    if "test_conformance.py::test_cassette[" not in report.nodeid:
+        return
+    if report.when == "call" or (report.when == "setup" and report.failed):
+        _conformance["passed" if report.passed else "failed"] += 1
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    total = _conformance["passed"] + _conformance["failed"]
+    if total:
+        terminalreporter.write_line(
+            f"OpenAI conformance: {_conformance['passed']} of {total} recordings pass "
+            f"(../shared/cassettes/openai)"
+        )

@@ -142,10 +142,15 @@ class Call:
         else:
             self.succeed(None)
 
+    def _raw_dropped(self) -> None:
+        # A stream handed out by parse() outlives its raw response and ends by itself.
+        if self.stream_state is None:
+            self.succeed(None)
+
     def watch(self, proxy: Any) -> None:
         try:
             # The finalizer holds the call, never the proxy: the proxy stays collectable.
-            finalizer = weakref.finalize(proxy, self.release)
+            finalizer = weakref.finalize(proxy, self._raw_dropped)
             finalizer.atexit = False
         except TypeError:
             pass
