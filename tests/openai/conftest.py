@@ -70,7 +70,7 @@ def queue_recording(server: ReplayServer, name: str) -> None:
 
 
 def llm_spans(exporter) -> list:
-    return [s for s in exporter.get_finished_spans() if s.attributes.get("gen_ai.operation.name")]
+    return [s for s in exporter.get_finished_spans() if s.attributes.get("actiontrace.span.type") == "llm"]
 
 
 # --- conformance count in the terminal summary --------------------------------

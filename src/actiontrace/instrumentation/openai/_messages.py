@@ -8,7 +8,7 @@ messages add ``finish_reason``); parts are ``text``, ``tool_call``, ``tool_call_
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable
+from typing import Any
 
 from ._util import get, given, parse_arguments
 
@@ -54,7 +54,7 @@ def content_parts(content: Any) -> list[dict]:
     if isinstance(content, str):
         return [text_part(content)]
     parts: list[dict] = []
-    for item in content if isinstance(content, Iterable) else [content]:
+    for item in _sequence(content):
         if isinstance(item, str):
             parts.append(text_part(item))
             continue
@@ -104,9 +104,14 @@ def _chat_tool_calls(message: Any) -> list[dict]:
     return parts
 
 
+def _sequence(value: Any) -> list | tuple:
+    """Only lists and tuples are read: an iterator the caller passed is the client's to consume."""
+    return value if isinstance(value, (list, tuple)) else ()
+
+
 def chat_input_messages(messages: Any) -> list[dict]:
     result = []
-    for message in messages or []:
+    for message in _sequence(messages):
         role = get(message, "role", "user")
         if role in ("tool", "function"):
             part = {"type": "tool_call_response", "response": _flatten_text(get(message, "content"))}
@@ -145,7 +150,7 @@ def chat_output_message(message: Any, finish_reason: Any) -> dict:
 
 def chat_tool_definitions(tools: Any) -> list[dict]:
     result = []
-    for tool in tools or []:
+    for tool in _sequence(tools):
         fn = get(tool, "function")
         if fn is not None:
             entry = {"type": get(tool, "type", "function"), "name": get(fn, "name")}
@@ -167,7 +172,7 @@ def responses_input_messages(value: Any) -> list[dict]:
     if isinstance(value, str):
         return [{"role": "user", "parts": [text_part(value)]}]
     result: list[dict] = []
-    for item in value:
+    for item in _sequence(value):
         kind = get(item, "type")
         if kind == "function_call":
             part = tool_call_part(get(item, "call_id"), get(item, "name"), get(item, "arguments"))
@@ -206,7 +211,7 @@ def responses_output_parts(output: Any) -> list[dict]:
 
 
 def responses_tool_definitions(tools: Any) -> list[dict]:
-    return [_plain(tool) for tool in tools or []]
+    return [_plain(tool) for tool in _sequence(tools)]
 
 
 def system_instructions(text: Any) -> list[dict] | None:
