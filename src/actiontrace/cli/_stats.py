@@ -55,13 +55,13 @@ class _Group:
         self.output_tokens = 0
         self.cost_usd = 0.0
 
-    def add(self, span: Span) -> None:
+    def add(self, duration_ms: float, error: bool, input_tokens: int, output_tokens: int, cost_usd: float) -> None:
         self.count += 1
-        self.errors += span.status_code == 2
-        self.latency.add(span.duration_ms)
-        self.input_tokens += span.input_tokens
-        self.output_tokens += span.output_tokens
-        self.cost_usd += span.cost_usd
+        self.errors += error
+        self.latency.add(duration_ms)
+        self.input_tokens += input_tokens
+        self.output_tokens += output_tokens
+        self.cost_usd += cost_usd
 
     def to_dict(self, key: str) -> dict[str, Any]:
         h = self.latency
@@ -86,17 +86,17 @@ class _Session:
         self.end_ns = 0
         self.name = None
 
-    def add(self, span: Span) -> None:
+    def add(self, span: Span, error: bool, input_tokens: int, output_tokens: int, cost_usd: float) -> None:
         if self.spans == 0 or span.start_ns < self.start_ns:
             self.start_ns = span.start_ns
         if span.end_ns > self.end_ns:
             self.end_ns = span.end_ns
         self.spans += 1
         self.traces += not span.parent_span_id
-        self.errors += span.status_code == 2
-        self.input_tokens += span.input_tokens
-        self.output_tokens += span.output_tokens
-        self.cost_usd += span.cost_usd
+        self.errors += error
+        self.input_tokens += input_tokens
+        self.output_tokens += output_tokens
+        self.cost_usd += cost_usd
         if self.name is None:
             self.name = span.attributes.get(A.SESSION_NAME)
 
@@ -111,7 +111,7 @@ class StatsCollector:
     # How many traces the repeated-call check follows at once. Spans of one
     # trace are written close together, so a trace that falls out of the
     # window is finished; only its findings are kept.
-    ACTIVE_TRACES = 10_000
+    ACTIVE_TRACES = 4096
     TOP = 20
 
     def __init__(self, by: str = "name") -> None:
@@ -136,7 +136,9 @@ class StatsCollector:
 
     # --- feeding -------------------------------------------------------------
     def add(self, span: Span) -> None:
-        self.total.add(span)
+        # Computed once per span; every group below adds the same numbers.
+        numbers = (span.duration_ms, span.status_code == 2, span.input_tokens, span.output_tokens, span.cost_usd)
+        self.total.add(*numbers)
         if self.first_ns is None or span.start_ns < self.first_ns:
             self.first_ns = span.start_ns
         if span.end_ns > self.last_ns:
@@ -148,19 +150,19 @@ class StatsCollector:
             group = self.groups.get(key)
             if group is None:
                 group = self.groups[key] = _Group()
-            group.add(span)
+            group.add(*numbers)
         sid = span.session_id
         if sid is not None:
             session = self.sessions.get(sid)
             if session is None:
                 session = self.sessions[sid] = _Session()
-            session.add(span)
+            session.add(span, *numbers[1:])
         tool = span.tool_name
         if tool:
             group = self.tools.get(tool)
             if group is None:
                 group = self.tools[tool] = _Group()
-            group.add(span)
+            group.add(*numbers)
             self._track_slow(span, tool)
             self._track_repeat(span, tool)
         if span.span_type == "agent" or A.AGENT_MAX_ITERATIONS_REACHED in span.attributes:
