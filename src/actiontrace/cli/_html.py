@@ -50,7 +50,9 @@ def _span_json(span: Span, t0: int) -> dict[str, Any]:
         "status": span.status,
     }
     if span.is_error:
-        out["error"] = one_line(" ".join(x for x in (str(a.get(A.ERROR_TYPE) or ""), span.status_message) if x), 300)
+        etype, message = str(a.get(A.ERROR_TYPE) or ""), span.status_message
+        text = message if (not etype or message.startswith(etype)) else f"{etype}: {message}" if message else etype
+        out["error"] = one_line(text, 300)
     for key, attr in (("in", A.INPUT), ("out", A.OUTPUT)):
         if a.get(attr) not in (None, ""):
             out[key] = one_line(a[attr], 400)

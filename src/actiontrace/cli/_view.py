@@ -121,8 +121,9 @@ def _describe(node: Node, parent: Node | None, style: Style) -> str:
         parts.append(f"iterations {iterations}" + (" (limit reached)" if reached else ""))
     if span.is_error:
         detail = span.attributes.get(A.ERROR_TYPE) or ""
-        if span.status_message:
-            detail = f"{detail}: {span.status_message}" if detail else span.status_message
+        message = span.status_message
+        if message:  # the SDK's description often starts with the type already
+            detail = message if (not detail or message.startswith(str(detail))) else f"{detail}: {message}"
         parts.append(style("ERROR" + (f" {one_line(detail, 80)}" if detail else ""), "red", "bold"))
     else:
         parts.append(style(span.status, "green" if span.status_code == 1 else "grey"))
