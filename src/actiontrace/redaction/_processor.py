@@ -1,0 +1,153 @@
+"""``RedactingSpanProcessor``: hands exporters a redacted copy of every ended span.
+
+The ended ``ReadableSpan`` is shared by every processor on the provider, so it is
+never touched: when something must go, a new ``ReadableSpan`` is built with the
+same identity, times, resource and scope, and with the dropped attribute / event /
+link counts the SDK computed (they live on ``BoundedAttributes.dropped`` and
+``BoundedList.dropped``, so the copy carries containers with those numbers set).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any, Optional
+
+from opentelemetry import trace as trace_api
+from opentelemetry.attributes import BoundedAttributes
+from opentelemetry.sdk.trace import Event, ReadableSpan, SpanProcessor
+from opentelemetry.sdk.util import BoundedList
+from opentelemetry.trace import Status
+
+from .._attributes import REDACTED
+from ._redactor import Redactor, default_redactor
+
+logger = logging.getLogger("actiontrace")
+
+
+def _attrs(values: dict, dropped: int) -> BoundedAttributes:
+    out = BoundedAttributes(maxlen=None, attributes=values, immutable=True, max_value_len=None)
+    out.dropped = dropped
+    return out
+
+
+def _bounded(items: list, dropped: int) -> BoundedList:
+    out = BoundedList.from_seq(None, items)
+    out.dropped = dropped
+    return out
+
+
+class RedactingSpanProcessor(SpanProcessor):
+    """Wraps an exporting processor (``BatchSpanProcessor(exporter)``, …) so it only
+    ever sees spans with secrets replaced by ``[REDACTED:<rule-id>]``.
+
+    ``redactor=None`` uses ``default_redactor()`` at the time each span ends.
+    A failure inside redaction drops that span (counted in ``dropped_spans``, logged
+    once) rather than letting the unredacted span through.
+    """
+
+    def __init__(self, inner: SpanProcessor, redactor: Optional[Redactor] = None) -> None:
+        self._inner = inner
+        self._redactor = redactor
+        self.dropped_spans = 0
+        self._lock = threading.Lock()
+        self._logged = False
+
+    @property
+    def inner(self) -> SpanProcessor:
+        return self._inner
+
+    def on_start(self, span: Any, parent_context: Any = None) -> None:
+        self._inner.on_start(span, parent_context=parent_context)
+
+    def _on_ending(self, span: Any) -> None:
+        on_ending = getattr(self._inner, "_on_ending", None)
+        if on_ending is not None:
+            on_ending(span)
+
+    def on_end(self, span: ReadableSpan) -> None:
+        try:
+            out = self.redact_span(span)
+        except Exception:
+            with self._lock:
+                self.dropped_spans += 1
+                first = not self._logged
+                self._logged = True
+            if first:
+                logger.warning("actiontrace: redaction failed; the span was dropped, not exported", exc_info=True)
+            return
+        self._inner.on_end(out)
+
+    def shutdown(self) -> None:
+        self._inner.shutdown()
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return self._inner.force_flush(timeout_millis)
+
+    # ------------------------------------------------------------------
+    def redact_span(self, span: ReadableSpan) -> ReadableSpan:
+        """The span itself when nothing needs redacting, else a redacted copy."""
+        r = self._redactor or default_redactor()
+        audit: list[str] = []
+        attrs = span.attributes
+        new_attrs, hits = r.redact_attributes(attrs, "attributes.", REDACTED) if attrs else (None, [])
+        audit.extend(hits)
+
+        new_events = None
+        events = span.events
+        for i, event in enumerate(events):
+            if not event.attributes:
+                continue
+            changed, hits = r.redact_attributes(event.attributes, f"events[{i}].")
+            if changed is None:
+                continue
+            audit.extend(hits)
+            if new_events is None:
+                new_events = list(events)
+            new_events[i] = Event(event.name, _attrs(changed, event.dropped_attributes), event.timestamp)
+
+        new_links = None
+        links = span.links
+        for i, link in enumerate(links):
+            if not link.attributes:
+                continue
+            changed, hits = r.redact_attributes(link.attributes, f"links[{i}].")
+            if changed is None:
+                continue
+            audit.extend(hits)
+            if new_links is None:
+                new_links = list(links)
+            new_links[i] = trace_api.Link(link.context, _attrs(changed, link.dropped_attributes))
+
+        status = span.status
+        description = status.description
+        if description:
+            text, ids = r.redact_text(description)
+            if ids:
+                audit.extend(f"status.description:{i}" for i in ids)
+                status = Status(status.status_code, text)
+
+        if not audit:
+            return span
+
+        values = dict(attrs) if new_attrs is None else new_attrs
+        previous = values.get(REDACTED)
+        if isinstance(previous, (list, tuple)):
+            audit = [str(p) for p in previous] + audit
+        values[REDACTED] = tuple(dict.fromkeys(audit))
+        return ReadableSpan(
+            name=span.name,
+            context=span.context,
+            parent=span.parent,
+            resource=span.resource,
+            attributes=_attrs(values, span.dropped_attributes),
+            events=_bounded(list(events) if new_events is None else new_events, span.dropped_events),
+            links=_bounded(list(links) if new_links is None else new_links, span.dropped_links),
+            kind=span.kind,
+            status=status,
+            start_time=span.start_time,
+            end_time=span.end_time,
+            # the deprecated property warns on access; the field is plain data
+            instrumentation_info=getattr(span, "_instrumentation_info", None),
+            instrumentation_scope=span.instrumentation_scope,
+        )

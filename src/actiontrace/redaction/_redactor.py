@@ -1,0 +1,494 @@
+"""The redaction engine: key context, value patterns, and a fast no-secret path.
+
+Cost model (CPython ``re``): scanning for any of a *set* of characters runs at
+~8 ns/char, but scanning for one literal byte runs at memchr speed. So the
+prefilter maps every anchor character of every needle (``- _ : = @ /`` and the
+rare capitals ``I J K B C G``) to one byte, NUL, drops quotes and blanks (so
+``"password" : "x"`` and ``password=x`` look alike), reverses the bytes (the
+anchor usually *ends* a needle: ``sk-``, ``ghp_``, ``password=``) and runs one
+regex that starts with that literal NUL and continues with a trie of the
+reversed needles. Only a string that passes it gets the one combined pass of all
+rules (``re.sub`` over an alternation, each rule a named group).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Optional, Union
+
+from . import _rules
+from ._rules import MARKER, RULES, Rule
+
+PatternLike = Union[str, "re.Pattern[str]"]
+
+_ANCHORS = b"-_:=@/IJKBCG"
+_DELETE = b" \t\"'\\"
+_TABLE = bytes(0 if c in _ANCHORS else c for c in range(256))
+_MIN_LEN = 6  # nothing shorter can hold a secret worth the name
+_SHORT = 256  # strings up to this length are memoised (they repeat: models, paths, ids)
+_CACHE_MAX = 4096
+_MISS = object()
+_JSON_DEPTH = 3  # JSON inside a JSON string inside …: enough for tool-call arguments
+_MAX_DEPTH = 64
+
+
+def _translate(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass").translate(_TABLE, _DELETE)
+
+
+def _trie_regex(strings: Iterable[bytes]) -> bytes:
+    """A regex matching any of ``strings`` as a prefix, as nested single-byte branches
+    (sre rejects a branch on its first literal almost for free)."""
+    root: dict = {}
+    for s in strings:
+        node = root
+        for c in s:
+            if node.get(None):
+                break  # a shorter string already matches here
+            node = node.setdefault(c, {})
+        else:
+            node.clear()
+            node[None] = True
+
+    def emit(node: dict) -> bytes:
+        if node.get(None):
+            return b""
+        alts = [re.escape(bytes([c])) + emit(child) for c, child in sorted(node.items())]
+        return alts[0] if len(alts) == 1 else b"(?:" + b"|".join(alts) + b")"
+
+    return emit(root)
+
+
+def _needle_regex(needles: Iterable[str]) -> Optional["re.Pattern[bytes]"]:
+    plain: list[bytes] = []
+    behind: set[tuple[bytes, bytes]] = set()
+    for needle in needles:
+        r = _translate(needle)[::-1]
+        i = r.find(0)
+        if i < 0:
+            raise ValueError(f"needle {needle!r} holds no anchor character ({_ANCHORS.decode()})")
+        pre, rest = r[:i], r[i + 1 :]
+        if not pre and not rest:
+            raise ValueError(f"needle {needle!r} is a bare anchor: it would match almost everything")
+        if pre:
+            behind.add((pre, rest))
+        else:
+            plain.append(rest)
+    alts = []
+    if plain:
+        alts.append(_trie_regex(plain))
+    for pre, rest in sorted(behind):
+        alts.append(b"(?<=" + re.escape(pre + b"\x00") + b")" + re.escape(rest))
+    if not alts:
+        return None
+    return re.compile(b"\x00(?:" + b"|".join(alts) + b")")
+
+
+def _dedupe(ids: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(ids))
+
+
+_GROUP = re.compile(r"\(\?P<([A-Za-z_][A-Za-z0-9_]*)>|\(\?P=([A-Za-z_][A-Za-z0-9_]*)\)")
+
+
+def _rename_groups(pattern: str, n: int) -> tuple[str, list[str], Optional[str], Optional[str]]:
+    """Suffix every named group with ``_n`` so rules can share one alternation."""
+    secrets: list[str] = []
+    key = sep = None
+
+    def sub(m: re.Match) -> str:
+        nonlocal key, sep
+        if m.group(1):
+            name = f"{m.group(1)}_{n}"
+            if m.group(1).startswith("secret"):
+                secrets.append(name)
+            elif m.group(1) == "key":
+                key = name
+            elif m.group(1) == "sep":
+                sep = name
+            return f"(?P<{name}>"
+        return f"(?P={m.group(2)}_{n})"
+
+    return _GROUP.sub(sub, pattern), secrets, key, sep
+
+
+class _Compiled:
+    __slots__ = ("group", "rule_id", "secrets", "key", "sep", "validate", "kind")
+
+    def __init__(self, group, rule_id, secrets, key, sep, validate, kind):
+        self.group, self.rule_id, self.secrets = group, rule_id, secrets
+        self.key, self.sep, self.validate, self.kind = key, sep, validate, kind
+
+
+def _flag_prefix(flags: int) -> str:
+    letters = "".join(ch for flag, ch in ((re.I, "i"), (re.M, "m"), (re.S, "s"), (re.X, "x")) if flags & flag)
+    return f"(?{letters}:" if letters else "(?:"
+
+
+class Redactor:
+    """Finds secrets by key name and by value format, and replaces them with
+    ``[REDACTED:<rule-id>]``.
+
+    - ``extra_patterns``: ``{rule_id: regex}`` (or ``(rule_id, regex)`` pairs). The whole
+      match is replaced, or only a group named ``secret`` when the regex has one.
+    - ``extra_keys``: more sensitive key words (``"pin"``, ``"x-internal-sig"``); rule id
+      ``key:<word>``.
+    - ``disable``: rule ids to switch off (``"jwt"``, ``"key:auth"``, ``"kv-token"``…).
+    - ``pii``: also redact e-mail addresses, phone numbers and Luhn-valid card numbers.
+    - ``allow(rule_id, text) -> bool``: return True to keep a match (``text`` is the
+      matched secret, or the key name for key rules).
+    """
+
+    def __init__(
+        self,
+        *,
+        extra_patterns: Optional[Union[Mapping[str, PatternLike], Iterable[tuple[str, PatternLike]]]] = None,
+        extra_keys: Optional[Iterable[str]] = None,
+        disable: Iterable[str] = (),
+        pii: bool = False,
+        allow: Optional[Callable[[str, str], bool]] = None,
+    ) -> None:
+        self._disabled = frozenset(disable)
+        self._allow = allow
+        self.pii = bool(pii)
+        self._extra_keys: dict[tuple[str, ...], str] = {}
+        for word in extra_keys or ():
+            words = tuple(_rules.key_words(str(word)))
+            if words:
+                self._extra_keys[words] = "-".join(words)
+        self._key_cache: dict[str, Optional[str]] = {}
+        self._text_cache: dict[str, tuple[Optional[str], tuple[str, ...]]] = {}
+        self._lock = threading.Lock()
+        self._build(extra_patterns)
+
+    # ------------------------------------------------------------------ setup
+    def _build(self, extra_patterns) -> None:
+        rules: list[Rule] = [
+            r for r in RULES if r.id not in self._disabled and (self.pii or not r.pii)
+        ]
+        needles: list[str] = []
+        gates: list[Callable[[str], bool]] = []
+        parts: list[str] = []
+        self._groups: dict[str, _Compiled] = {}
+
+        def add(pattern: str, flags: int, rule_id: str, validate, kind: str) -> None:
+            n = len(parts)
+            body, secrets, key, sep = _rename_groups(pattern, n)
+            group = f"r{n}"
+            parts.append(f"(?P<{group}>{_flag_prefix(flags)}{body}))")
+            self._groups[group] = _Compiled(group, rule_id, secrets, key, sep, validate, kind)
+
+        for r in rules:
+            add(r.pattern, r.flags, r.id, r.validate, "value")
+            needles.extend(r.needles)
+            if r.gate is not None:
+                gates.append(r.gate)
+
+        # Key/value pairs in text: keys ending with a sensitive spelling.
+        spellings = _rules.key_endings_for_text()
+        for words, canon in self._extra_keys.items():
+            for form in _rules._case_forms(list(words)):
+                spellings[form] = canon
+        endings = sorted({re.escape(s) for s in spellings}, key=len, reverse=True)
+        add(_rules.KV_TEMPLATE.replace("{endings}", "|".join(endings)), 0, "kv", None, "kv")
+        needles.extend(s + ":" for s in spellings)
+
+        extra_rx: list[str] = []
+        items = extra_patterns.items() if isinstance(extra_patterns, Mapping) else (extra_patterns or ())
+        for rule_id, pat in items:
+            rule_id = str(rule_id)
+            if rule_id in self._disabled:
+                continue
+            src, flags = (pat.pattern, pat.flags) if isinstance(pat, re.Pattern) else (str(pat), 0)
+            re.compile(src, flags)  # fail early, naming the bad pattern
+            add(src, flags, rule_id, None, "extra")
+            extra_rx.append(_flag_prefix(flags) + _GROUP.sub(lambda m: "(?:" if m.group(1) else "", src) + ")")
+
+        self._needles = _needle_regex(needles)
+        if extra_rx:
+            # User patterns have no declared needles: they are their own (slower) gate.
+            extra_gate = re.compile("|".join(extra_rx))
+            gates.append(lambda s: extra_gate.search(s) is not None)
+        self._gates = tuple(gates)
+        self._full = re.compile("|".join(parts))
+        self.rule_ids: tuple[str, ...] = _dedupe(
+            [r.id for r in rules] + [g.rule_id for g in self._groups.values() if g.kind == "extra"]
+        )
+
+    # ------------------------------------------------------------------ keys
+    def match_key(self, key: str) -> Optional[str]:
+        """``key:<name>`` when a mapping key names a secret (``api_key``, ``Authorization``,
+        ``dbPassword``), else None (``author``, ``max_tokens``, ``token_count``, ``session.id``)."""
+        try:
+            hit = self._key_cache.get(key, _MISS)
+        except TypeError:
+            return None
+        if hit is not _MISS:
+            return hit  # type: ignore[return-value]
+        if not isinstance(key, str):
+            return None
+        canon = _rules.classify_key(_rules.key_words(key), self._extra_keys)
+        rid = f"key:{canon}" if canon else None
+        if rid is not None and (rid in self._disabled or self._allowed(rid, key)):
+            rid = None
+        if len(self._key_cache) >= _CACHE_MAX:
+            self._key_cache.clear()
+        self._key_cache[key] = rid
+        return rid
+
+    def _allowed(self, rule_id: str, text: str) -> bool:
+        if self._allow is None:
+            return False
+        try:
+            return bool(self._allow(rule_id, text))
+        except Exception:  # a broken allow callback must fail closed (redact)
+            return False
+
+    # ------------------------------------------------------------------ text
+    def might_contain_secret(self, text: str) -> bool:
+        """The prefilter alone: False means no rule can fire on ``text``."""
+        if self._needles is not None and self._needles.search(_translate(text)[::-1]) is not None:
+            return True
+        for gate in self._gates:
+            if gate(text):
+                return True
+        return False
+
+    def redact_text(self, text: str) -> tuple[str, tuple[str, ...]]:
+        """``(text with each secret replaced by [REDACTED:<rule-id>], ids fired)``; the
+        same object comes back when nothing fired."""
+        if not isinstance(text, str) or len(text) < _MIN_LEN:
+            return text, ()
+        if len(text) <= _SHORT and text[0] not in "{[":
+            hit = self._text_cache.get(text)
+            if hit is not None:
+                return (text if hit[0] is None else hit[0]), hit[1]
+            out, ids = self._redact_uncached(text)
+            if len(self._text_cache) >= _CACHE_MAX:
+                self._text_cache.clear()
+            self._text_cache[text] = (None if out is text else out, ids)
+            return out, ids
+        return self._redact_uncached(text)
+
+    def _redact_uncached(self, text: str) -> tuple[str, tuple[str, ...]]:
+        if not self.might_contain_secret(text):
+            return text, ()
+        return self._full_pass(text)
+
+    def _full_pass(self, text: str) -> tuple[str, tuple[str, ...]]:
+        fired: list[str] = []
+        groups = self._groups
+
+        def repl(m: re.Match) -> str:
+            info = groups[m.lastgroup]  # the rule's outer group closes last
+            whole = m.group(0)
+            sec = None
+            for g in info.secrets:
+                if m.group(g) is not None:
+                    sec = g
+                    break
+            secret = m.group(sec) if sec else whole
+            if info.kind == "kv":
+                rule_id = self._kv_rule(m.group(info.key), m.group(info.sep), sec == info.secrets[-1], secret)
+                if rule_id is None:
+                    return whole
+            else:
+                rule_id = info.rule_id
+                if info.validate is not None and not info.validate(whole):
+                    return whole
+            if self._allowed(rule_id, secret):
+                return whole
+            fired.append(rule_id)
+            marker = MARKER.format(rule_id)
+            if sec is None:
+                return marker
+            base = m.start()
+            a, b = m.span(sec)
+            return whole[: a - base] + marker + whole[b - base :]
+
+        out = self._full.sub(repl, text)
+        if not fired:
+            return text, ()
+        return out, _dedupe(fired)
+
+    def _kv_rule(self, key: str, sep: str, bare: bool, value: str) -> Optional[str]:
+        canon = _rules.classify_key(_rules.key_words(key), self._extra_keys)
+        if canon is None:
+            return None
+        rule_id = f"kv-{canon}"
+        if rule_id in self._disabled:
+            return None
+        # "Password: reset" in prose is not a credential; "password: hunter2" is.
+        if sep == ":" and bare and value.isalpha() and (value.islower() or value[1:].islower()):
+            return None
+        return rule_id
+
+    # ------------------------------------------------------------------ JSON-aware strings
+    def _redact_str(self, text: str, jdepth: int = 0) -> tuple[str, tuple[str, ...]]:
+        """``redact_text`` plus key context for strings holding a JSON object/array."""
+        if len(text) < _MIN_LEN or text[0] not in "{[":
+            return self.redact_text(text)
+        if jdepth >= _JSON_DEPTH:
+            return self._redact_uncached(text)
+        short = len(text) <= _SHORT
+        if short:
+            hit = self._text_cache.get(text)
+            if hit is not None:
+                return (text if hit[0] is None else hit[0]), hit[1]
+        out, ids = self._redact_json(text, jdepth)
+        if short:
+            if len(self._text_cache) >= _CACHE_MAX:
+                self._text_cache.clear()
+            self._text_cache[text] = (None if out is text else out, ids)
+        return out, ids
+
+    def _redact_json(self, text: str, jdepth: int) -> tuple[str, tuple[str, ...]]:
+        if not self.might_contain_secret(text):
+            return text, ()
+        try:
+            doc = json.loads(text)
+        except ValueError:
+            return self._full_pass(text)
+        if not isinstance(doc, (dict, list)):
+            return self._full_pass(text)
+        hits: list[tuple[str, str]] = []
+        new = self._walk(doc, "", hits, 0, jdepth + 1)
+        if new is doc:
+            return text, ()
+        return json.dumps(new, ensure_ascii=False), _dedupe(rule_id for _, rule_id in hits)
+
+    # ------------------------------------------------------------------ structures
+    def redact_value(self, value: Any, path: str = "") -> tuple[Any, list[str]]:
+        """Redact nested dict/list/tuple/str values: sensitive keys lose their whole value,
+        strings get value patterns (and key context when they hold JSON). Returns
+        ``(new_value, ["path:rule-id", ...])``; the same object when nothing changed."""
+        hits: list[tuple[str, str]] = []
+        new = self._walk(value, path, hits, 0, 0)
+        return new, [f"{p}:{r}" for p, r in hits]
+
+    def _walk(self, value: Any, path: str, hits: list[tuple[str, str]], depth: int, jdepth: int) -> Any:
+        if isinstance(value, str):
+            new, ids = self._redact_str(value, jdepth)
+            for rule_id in ids:
+                hits.append((path, rule_id))
+            return new
+        if isinstance(value, Mapping):
+            if depth >= _MAX_DEPTH:
+                return MARKER.format("depth-limit")
+            out = None
+            for k, v in value.items():
+                sub = f"{path}.{k}" if path else str(k)
+                rule_id = self.match_key(k) if isinstance(k, str) else None
+                if rule_id is not None and v is not None:
+                    nv = MARKER.format(rule_id)
+                    if isinstance(v, str) and v == nv:
+                        continue
+                    hits.append((sub, rule_id))
+                else:
+                    nv = self._walk(v, sub, hits, depth + 1, jdepth)
+                if nv is not v:
+                    if out is None:
+                        out = dict(value)
+                    out[k] = nv
+            return value if out is None else out
+        if isinstance(value, (list, tuple)):
+            if depth >= _MAX_DEPTH:
+                return MARKER.format("depth-limit")
+            items = None
+            for i, v in enumerate(value):
+                nv = self._walk(v, f"{path}[{i}]", hits, depth + 1, jdepth)
+                if nv is not v:
+                    if items is None:
+                        items = list(value)
+                    items[i] = nv
+            if items is None:
+                return value
+            return items if isinstance(value, list) else tuple(items)
+        return value
+
+    # ------------------------------------------------------------------ span attributes
+    def redact_attributes(
+        self, attrs: Mapping[str, Any], prefix: str = "", skip: Optional[str] = None
+    ) -> tuple[Optional[dict], list[str]]:
+        """Redact OpenTelemetry attribute values (str, bool, int, float or sequences of
+        them). Returns ``(new_attributes, ["<prefix><key>:rule-id", ...])``, with None in
+        place of the dict when nothing changed. ``skip`` names a key to leave alone."""
+        out: Optional[dict] = None
+        hits: list[str] = []
+        key_cache = self._key_cache
+        text_cache = self._text_cache
+        for k, v in attrs.items():
+            if k == skip:
+                continue
+            rule_id = key_cache.get(k, _MISS)
+            if rule_id is _MISS:
+                rule_id = self.match_key(k)
+            if rule_id is not None:
+                marker = MARKER.format(rule_id)
+                if isinstance(v, (list, tuple)):
+                    nv: Any = tuple(marker for _ in v)
+                    if tuple(v) == nv:
+                        continue
+                elif v == marker:
+                    continue
+                else:
+                    nv = marker
+                hits.append(f"{prefix}{k}:{rule_id}")
+            elif type(v) is str:
+                if len(v) < _MIN_LEN:
+                    continue
+                if len(v) <= _SHORT:
+                    cached = text_cache.get(v)  # same slot for JSON-aware and plain results
+                    if cached is not None and not cached[1]:
+                        continue
+                nv, ids = self._redact_str(v)
+                if not ids:
+                    continue
+                hits.extend(f"{prefix}{k}:{i}" for i in ids)
+            elif isinstance(v, (list, tuple)):
+                items = None
+                for i, item in enumerate(v):
+                    if isinstance(item, str):
+                        new, ids = self._redact_str(item)
+                        if ids:
+                            if items is None:
+                                items = list(v)
+                            items[i] = new
+                            hits.extend(f"{prefix}{k}:{r}" for r in ids)
+                if items is None:
+                    continue
+                nv = tuple(items)
+            else:
+                continue
+            if out is None:
+                out = dict(attrs)
+            out[k] = nv
+        return out, hits
+
+
+_default: Optional[Redactor] = None
+_default_lock = threading.Lock()
+
+
+def default_redactor() -> Redactor:
+    """The process-wide redactor (default rules, built on first use)."""
+    global _default
+    r = _default
+    if r is None:
+        with _default_lock:
+            if _default is None:
+                _default = Redactor()
+            r = _default
+    return r
+
+
+def set_default_redactor(redactor: Optional[Redactor]) -> None:
+    """Replace the process-wide redactor (None: back to the default rules)."""
+    global _default
+    if redactor is not None and not isinstance(redactor, Redactor):
+        raise TypeError(f"expected a Redactor, got {type(redactor).__name__}")
+    with _default_lock:
+        _default = redactor
