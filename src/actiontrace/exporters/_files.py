@@ -214,9 +214,11 @@ class RotatingJsonlWriter:
                     j += 1
             else:
                 j = n
-            data = b"\n".join(lines[i:j]) + b"\n"
+            chunk = list(lines[i:j])
+            chunk.append(b"")  # trailing newline without a second copy of the batch
             if self._needs_newline:
-                data = b"\n" + data
+                chunk.insert(0, b"")  # end a line a failed write left unterminated
+            data = b"\n".join(chunk)
             self._write_all(data)
             i = j
         if self.fsync == "batch" and self._fd is not None:
