@@ -110,3 +110,16 @@ def test_usage_errors_exit_2(tmp_path):
     assert proc.returncode == 2 and "no such file" in proc.stderr
     assert run_cli("query", str(tmp_path), "--since", "whenever").returncode == 2
     assert run_cli("--help").returncode == 0
+
+
+def test_import_actiontrace_does_not_load_the_cli():
+    import subprocess
+    import sys
+
+    from cli_traces import cli_env
+
+    code = ("import sys, actiontrace, actiontrace._query; "
+            "bad = sorted(m for m in sys.modules if m.startswith(('actiontrace.cli', 'rich'))); "
+            "print(bad); sys.exit(1 if bad else 0)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=cli_env(), timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
