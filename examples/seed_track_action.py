@@ -7,6 +7,7 @@ them with `actiontrace view traces`.
 from __future__ import annotations
 
 import os
+from datetime import datetime, timedelta, timezone
 
 import actiontrace
 from actiontrace.seeds import Tracker
@@ -15,14 +16,18 @@ from actiontrace.seeds import Tracker
 def main() -> None:
     actiontrace.configure(service_name="seed-track-action")
     tracker = Tracker(display_names={"calculator_multiply": "Calculator: multiply"})
+    # The document's example uses fixed 2024 timestamps; here the multiplication
+    # "happened" a moment ago, so it sits inside the answer's span on a timeline.
+    ended = datetime.now(timezone.utc)
+    started = ended - timedelta(milliseconds=50)
 
     with actiontrace.session(name="Math question", user_id="user-123") as conversation:
         # The span of the answer; every tracked action nests under it.
         with actiontrace.span("answer_question"):
             print(tracker.track_action(
                 action_name="calculator_multiply",
-                started_at="2024-01-15T10:30:00Z",
-                ended_at="2024-01-15T10:30:00.050Z",
+                started_at=started.isoformat().replace("+00:00", "Z"),
+                ended_at=ended.isoformat(),
                 duration_ms=50,
                 tools_used={"function": "multiply", "parameters": {"a": 12, "b": 5}},
                 response="60",
