@@ -7,7 +7,6 @@ import json
 import os
 import signal
 import stat
-import time
 import warnings
 
 import pytest
