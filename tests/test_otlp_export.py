@@ -1,0 +1,127 @@
+"""The OTLP branch against a real OTLP/HTTP receiver on 127.0.0.1 (opentelemetry-proto parses the
+bodies): back-off after failures, resumption, bounded shutdown, and counted drops."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SpanExportResult
+
+from actiontrace import _otlp
+from backends.otlp_receiver import OtlpHttpReceiver
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def receiver():
+    _otlp.reset_export_stats()
+    with OtlpHttpReceiver() as rx:
+        yield rx
+    _otlp.reset_export_stats()
+
+
+def _spans(n: int, name: str = "s"):
+    provider = TracerProvider()
+    out = []
+    tracer = provider.get_tracer("t")
+    for i in range(n):
+        span = tracer.start_span(f"{name}-{i}")
+        span.end()
+        out.append(span)
+    return out
+
+
+def test_backs_off_after_a_failure_then_resumes(receiver):
+    clock = Clock()
+    exporter = _otlp.ResilientSpanExporter(OTLPSpanExporter(endpoint=receiver.traces_url, timeout=1),
+                                           timeout_s=1, retry_after_s=30, clock=clock)
+    receiver.set_mode("status", status=400)  # not retryable: one request per export
+    assert exporter.export(_spans(3, "a")) is SpanExportResult.FAILURE
+    requests_after_failure = receiver.requests
+    assert requests_after_failure >= 1
+
+    # Within the back-off window nothing goes on the wire.
+    assert exporter.export(_spans(2, "b")) is SpanExportResult.FAILURE
+    assert receiver.requests == requests_after_failure
+
+    receiver.set_mode("ok")
+    clock.now += 31
+    assert exporter.export(_spans(4, "c")) is SpanExportResult.SUCCESS
+    assert sorted(s.name for s in receiver.spans) == ["c-0", "c-1", "c-2", "c-3"]
+    assert _otlp.export_stats() == {"exported": 4, "dropped_export": 5, "dropped_queue": 0, "failures": 1}
+
+
+def test_shutdown_makes_one_attempt_then_drops_the_rest(receiver):
+    clock = Clock()
+    exporter = _otlp.ResilientSpanExporter(OTLPSpanExporter(endpoint=receiver.traces_url, timeout=1),
+                                           timeout_s=10, retry_after_s=30, clock=clock)
+    receiver.set_mode("status", status=400)
+    exporter.export(_spans(1))  # failing before shutdown: backing off now
+    before = receiver.requests
+    exporter.shutdown()
+    # The SDK's exporter refuses after its own shutdown; what matters is that ours does not wait.
+    for _ in range(5):
+        assert exporter.export(_spans(2)) is SpanExportResult.FAILURE
+    assert receiver.requests - before <= 1
+    assert _otlp.export_stats()["dropped_export"] == 11
+
+
+def test_shutdown_deadline_drops_batches_left_after_it(receiver):
+    clock = Clock()
+    exporter = _otlp.ResilientSpanExporter(OTLPSpanExporter(endpoint=receiver.traces_url, timeout=1),
+                                           timeout_s=5, clock=clock)
+    exporter._shutdown_deadline = clock.now + 5  # as shutdown() sets it, without closing the inner exporter
+    assert exporter.export(_spans(1, "in-time")) is SpanExportResult.SUCCESS
+    clock.now += 6
+    assert exporter.export(_spans(1, "late")) is SpanExportResult.FAILURE
+    assert [s.name for s in receiver.spans] == ["in-time-0"]
+
+
+def test_queue_drops_are_counted_and_every_span_is_accounted_for(receiver):
+    receiver.set_mode("slow", delay_s=1.5)
+    processor = _otlp.otlp_span_processor(receiver.traces_url, max_queue_size=8, max_export_batch_size=4,
+                                          schedule_delay_millis=60_000)
+    provider = TracerProvider()
+    provider.add_span_processor(processor)
+    tracer = provider.get_tracer("t")
+    for i in range(4):  # a full batch wakes the worker, which then sits in the slow export
+        tracer.start_span(f"first-{i}").end()
+    while receiver.requests < 1:
+        time.sleep(0.02)
+    for i in range(96):
+        tracer.start_span(f"burst-{i}").end()
+    provider.shutdown()
+
+    stats = _otlp.export_stats()
+    assert stats["dropped_queue"] == 96 - 8  # the queue holds 8 while the worker is busy
+    assert stats["exported"] == len(receiver.spans)
+    assert stats["exported"] + stats["dropped_export"] + stats["dropped_queue"] + processor.pending == 100
+
+
+def test_a_drop_is_logged_once_not_per_span(receiver, caplog):
+    import logging
+
+    caplog.set_level(logging.WARNING, logger="actiontrace")
+    receiver.set_mode("status", status=400)
+    exporter = _otlp.ResilientSpanExporter(OTLPSpanExporter(endpoint=receiver.traces_url, timeout=1),
+                                           timeout_s=1, retry_after_s=0)
+    for _ in range(5):
+        exporter.export(_spans(2))
+    lines = [r for r in caplog.records if "OTLP export" in r.getMessage()]
+    assert len(lines) == 1
+    assert "dropped" in lines[0].getMessage()
+
+
+def test_unknown_protocol_is_refused():
+    with pytest.raises(ValueError):
+        _otlp.otlp_exporter("http://127.0.0.1:1", "smoke-signals")
