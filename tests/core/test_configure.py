@@ -27,7 +27,7 @@ def read_spans(directory: Path) -> list[dict]:
             for rs in json.loads(line)["resourceSpans"]:
                 for ss in rs["scopeSpans"]:
                     for span in ss["spans"]:
-                        span["resource"] = {a["key"]: a["value"] for a in rs["resource"]["attributes"]}
+                        span["resource"] = {a["key"]: next(iter(a["value"].values())) for a in rs["resource"]["attributes"]}
                         span["attrs"] = {a["key"]: next(iter(a["value"].values())) for a in span.get("attributes", [])}
                         spans.append(span)
     return spans
