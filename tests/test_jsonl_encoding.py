@@ -9,7 +9,7 @@ import pytest
 from google.protobuf.json_format import MessageToDict
 from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import Link, NonRecordingSpan, SpanContext, SpanKind, Status, StatusCode, TraceFlags
@@ -280,3 +280,36 @@ def test_batch_processor_many_spans_all_lines_valid(tmp_path):
     assert seen == set(range(1000))
     assert jsonl.export([]) == SpanExportResult.FAILURE  # after shutdown
     jsonl.shutdown()  # idempotent
+
+
+class _FilteringSpan(ReadableSpan):
+    """A span type whose public attributes differ from its private storage."""
+
+    @property
+    def attributes(self):
+        return {k: v for k, v in self._attributes.items() if k != "hidden"}
+
+
+def test_subclass_attributes_property_is_respected(tmp_path):
+    jsonl = JsonlSpanExporter(tmp_path / "traces")
+    span = _FilteringSpan(name="s", context=SpanContext(1, 2, False), attributes={"hidden": "secret", "shown": 1},
+                          start_time=1, end_time=2)
+    assert jsonl.export([span]) == SpanExportResult.SUCCESS
+    (line,) = _all_lines(jsonl.directory)
+    assert b"secret" not in line
+    (decoded,) = iter_spans_from_line(line)
+    assert decoded["attributes"] == {"shown": 1}
+
+
+def test_behind_the_redacting_processor_no_secret_reaches_the_file(tmp_path):
+    from actiontrace.redaction import RedactingSpanProcessor
+
+    secret = "sk-proj-" + "".join(chr(97 + (i * 7) % 26) for i in range(40))  # built at test time
+    jsonl = JsonlSpanExporter(tmp_path / "traces")
+    provider = TracerProvider()
+    provider.add_span_processor(RedactingSpanProcessor(SimpleSpanProcessor(jsonl)))
+    provider.get_tracer("t").start_span("s", attributes={"api_key": secret, "note": f"key={secret}"}).end()
+    provider.shutdown()
+    (line,) = _all_lines(jsonl.directory)
+    assert_valid_line(line)
+    assert secret.encode() not in line and secret[8:16].encode() not in line

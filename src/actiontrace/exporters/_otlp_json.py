@@ -65,6 +65,7 @@ import os
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.trace import SpanKind
 
 TRUNCATION_MARKER = "...[truncated: original length {n} chars]"
@@ -75,6 +76,7 @@ _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
 # OTLP SpanKind numbers are the SDK's shifted by one (0 is UNSPECIFIED in OTLP).
 _KIND = {kind: kind.value + 1 for kind in SpanKind}
+_READABLE_ATTRIBUTES = ReadableSpan.__dict__["attributes"]
 # Enum members hash in Python code; look them up by identity on the hot path.
 _KIND_BY_ID = {id(kind): kind.value + 1 for kind in SpanKind}
 _HAS_IS_REMOTE = 0x100
@@ -213,8 +215,13 @@ class SpanLineEncoder:
             '","endTimeUnixNano":"', str(span.end_time or span.start_time or 0),
             '","attributes":',
         ]
-        # ReadableSpan.attributes wraps the BoundedAttributes in a proxy; skip it.
-        self._key_values_into(parts, getattr(span, "_attributes", None) or span.attributes)
+        # ReadableSpan.attributes wraps the BoundedAttributes in a proxy; skip it,
+        # but only where that property is not overridden (a subclass may filter).
+        if getattr(type(span), "attributes", None) is _READABLE_ATTRIBUTES:
+            attributes = getattr(span, "_attributes", None) or span.attributes
+        else:
+            attributes = span.attributes
+        self._key_values_into(parts, attributes)
         if span.dropped_attributes:
             parts += [',"droppedAttributesCount":', str(span.dropped_attributes)]
         events = span.events
