@@ -32,21 +32,37 @@ _LAZY = {
     "shutdown": "._config",
     "SessionSpanProcessor": "._session_processor",
     "propagate_context_to_threads": "._threads",
+    "query": "._query",
+    "JsonlSpanExporter": ".exporters",
+    "Redactor": ".redaction",
+    "RedactingSpanProcessor": ".redaction",
+    # Seed-compatible APIs (see docs/seeds.md).
+    "track_action": ".seeds",
+    "Tracker": ".seeds",
+    "record_action": ".seeds",
+    "record": ".seeds",
+    "Event": ".seeds",
+    "EventState": ".seeds",
+    "ActionType": ".seeds",
+    "Client": ".seeds",
+    "log_request": ".seeds",
+    "HeliconeManualLogger": ".seeds",
+    "ResultRecorder": ".seeds",
+    "ActionTracer": ".seeds",
+    "TraceEntry": ".seeds",
+    "JSONLExporter": ".seeds",
 }
 
 __all__ = [
     "__version__",
+    *_LAZY,
     "action",
     "agent",
-    "configure",
     "iteration",
     "llm",
     "properties",
-    "propagate_context_to_threads",
     "record_usage",
     "session",
-    "SessionSpanProcessor",
-    "shutdown",
     "span",
     "tool",
     "tool_call_id",
@@ -69,5 +85,10 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._config import configure, shutdown
+    from ._query import query
     from ._session_processor import SessionSpanProcessor
     from ._threads import propagate_context_to_threads
+    from .exporters import JsonlSpanExporter
+    from .redaction import RedactingSpanProcessor, Redactor
+    from .seeds import (ActionTracer, ActionType, Client, Event, EventState, HeliconeManualLogger, JSONLExporter,
+                        ResultRecorder, TraceEntry, Tracker, log_request, record, record_action, track_action)
