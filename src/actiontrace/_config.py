@@ -97,6 +97,7 @@ def configure(
     span_processors: Sequence[Any] = (),
     resource_attributes: dict | None = None,
     metrics: bool = True,
+    session_baggage: bool | None = None,
 ):
     """Set up tracing and return the SDK ``TracerProvider``.
 
@@ -110,6 +111,8 @@ def configure(
     - ``instrument``: client libraries to instrument; default ``["openai"]`` when installed.
     - ``redactor``: a ``actiontrace.redaction.Redactor`` replacing the default rules.
     - ``span_processors``: extra exporting processors; they are put behind redaction too.
+    - ``session_baggage``: also send session values to other services as W3C baggage
+      (default off; ``ACTIONTRACE_SESSION_BAGGAGE=true``).
 
     Idempotent: a second call returns the same provider and changes nothing (it warns
     if its arguments differ). If the application already installed an SDK
@@ -122,6 +125,10 @@ def configure(
             if key != _state.key:
                 logger.warning("actiontrace.configure() was already called; the new arguments are ignored")
             return _state.provider
+        if session_baggage is not None:
+            from . import _baggage
+
+            _baggage.enabled = bool(session_baggage)
         _state = _build(key, service_name, jsonl_path, otlp_endpoint, otlp_protocol, capture_content,
                         instrument, redactor, propagate_threads, span_processors, resource_attributes, metrics)
         return _state.provider

@@ -13,6 +13,7 @@ import uuid
 from typing import Any, Mapping
 
 from . import _attributes as A
+from . import _baggage
 
 _current: contextvars.ContextVar[Mapping[str, Any] | None] = contextvars.ContextVar("actiontrace_session", default=None)
 
@@ -69,18 +70,21 @@ class _Scope:
 
     def __init__(self, attrs_factory) -> None:
         self._factory = attrs_factory
-        self._tokens: list[contextvars.Token] = []
+        self._tokens: list[tuple[contextvars.Token, Any]] = []
 
     @property
     def attributes(self) -> Mapping[str, Any]:
         return _current.get() or {}
 
     def __enter__(self) -> "_Scope":
-        self._tokens.append(_current.set(self._factory()))
+        attrs = self._factory()
+        self._tokens.append((_current.set(attrs), _baggage.attach(attrs)))
         return self
 
     def __exit__(self, *exc: object) -> bool:
-        _current.reset(self._tokens.pop())
+        token, baggage_token = self._tokens.pop()
+        _baggage.detach(baggage_token)
+        _current.reset(token)
         return False
 
     async def __aenter__(self) -> "_Scope":

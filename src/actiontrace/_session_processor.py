@@ -7,6 +7,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import SpanProcessor
 
 from . import _attributes as A
+from . import _baggage
 from ._safety import tracing_failed
 from ._session import _current
 
@@ -38,6 +39,8 @@ class SessionSpanProcessor(SpanProcessor):
             segment = path_segment(span.name, span.attributes)
             path = f"{parent_path}/{segment}" if parent_path else f"/{segment}"
             stamped = _current.get()
+            if not stamped and _baggage.enabled:
+                stamped = _baggage.session_attributes(parent_context)
             if stamped:
                 attrs = dict(stamped)
                 attrs[A.PATH] = path

@@ -160,3 +160,35 @@ def test_agent_totals_and_iterations_roll_up(spans):
     assert o["actiontrace.agent.iterations"] == 2
     assert o["actiontrace.agent.max_iterations_reached"] is False
     assert "gen_ai.usage.input_tokens" in by["chat m"]
+
+
+def test_session_baggage_is_opt_in_and_round_trips(spans):
+    from opentelemetry import baggage, context
+    from opentelemetry.baggage.propagation import W3CBaggagePropagator
+
+    from actiontrace import _baggage
+
+    carrier: dict = {}
+    with actiontrace.session(session_id="no-bag"):
+        W3CBaggagePropagator().inject(carrier)
+    assert carrier == {}
+
+    _baggage.enabled = True
+    try:
+        with actiontrace.session(session_id="bag-1", properties={"tier": "pro"}):
+            W3CBaggagePropagator().inject(carrier)
+        assert "session.id=bag-1" in carrier["baggage"]
+        # the receiving service: baggage extracted from headers stamps its spans
+        incoming = W3CBaggagePropagator().extract(carrier)
+        token = context.attach(incoming)
+        try:
+            assert baggage.get_baggage("session.id") == "bag-1"
+            with actiontrace.span("downstream"):
+                pass
+        finally:
+            context.detach(token)
+    finally:
+        _baggage.enabled = False
+    (span,) = spans.get_finished_spans()
+    assert span.attributes["session.id"] == "bag-1"
+    assert span.attributes["actiontrace.property.tier"] == "pro"
