@@ -24,9 +24,11 @@ from ._rules import MARKER, RULES, Rule
 
 PatternLike = Union[str, "re.Pattern[str]"]
 
-_ANCHORS = b"-_:=@/IJKBCG"
+_ANCHORS = b"-_:=/IJKG"
 _DELETE = b" \t\"'\\"
-_TABLE = bytes(0 if c in _ANCHORS else c for c in range(256))
+# Anchors become NUL; other capitals fold to lower case (fewer needle spellings, fewer
+# branches to try at each NUL).
+_TABLE = bytes(0 if c in _ANCHORS else (c + 32 if 65 <= c <= 90 else c) for c in range(256))
 _MIN_LEN = 6  # nothing shorter can hold a secret worth the name
 _SHORT = 256  # strings up to this length are memoised (they repeat: models, paths, ids)
 _CACHE_MAX = 4096
@@ -39,52 +41,45 @@ def _translate(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass").translate(_TABLE, _DELETE)
 
 
-def _trie_regex(strings: Iterable[bytes]) -> bytes:
-    """A regex matching any of ``strings`` as a prefix, as nested single-byte branches
-    (sre rejects a branch on its first literal almost for free)."""
+def _trie_regex(entries: Iterable[tuple[bytes, bytes]]) -> bytes:
+    """A regex for ``(rest, behind)`` entries: ``rest`` must follow, and then ``behind``
+    (if any) must precede the position reached. Built as nested single-byte branches
+    (sre rejects a branch on its first literal almost for free); lookbehinds sit at the
+    leaves, so they only run once the rest of a needle has matched."""
     root: dict = {}
-    for s in strings:
+    for rest, behind in entries:
         node = root
-        for c in s:
-            if node.get(None):
-                break  # a shorter string already matches here
+        for c in rest:
             node = node.setdefault(c, {})
-        else:
-            node.clear()
-            node[None] = True
+        node.setdefault(None, set()).add(behind)
 
     def emit(node: dict) -> bytes:
-        if node.get(None):
-            return b""
-        alts = [re.escape(bytes([c])) + emit(child) for c, child in sorted(node.items())]
+        ends = node.get(None, set())
+        if b"" in ends:
+            return b""  # a needle ends here unconditionally: deeper bytes need no check
+        alts = [re.escape(bytes([c])) + emit(child) for c, child in sorted((k, v) for k, v in node.items() if k is not None)]
+        alts += [b"(?<=" + re.escape(b) + b")" for b in sorted(ends)]
         return alts[0] if len(alts) == 1 else b"(?:" + b"|".join(alts) + b")"
 
     return emit(root)
 
 
 def _needle_regex(needles: Iterable[str]) -> Optional["re.Pattern[bytes]"]:
-    plain: list[bytes] = []
-    behind: set[tuple[bytes, bytes]] = set()
+    """One bytes regex over the reversed translation: NUL, then a trie of needles."""
+    entries: set[tuple[bytes, bytes]] = set()
     for needle in needles:
         r = _translate(needle)[::-1]
         i = r.find(0)
         if i < 0:
             raise ValueError(f"needle {needle!r} holds no anchor character ({_ANCHORS.decode()})")
         pre, rest = r[:i], r[i + 1 :]
-        if not pre and not rest:
-            raise ValueError(f"needle {needle!r} is a bare anchor: it would match almost everything")
-        if pre:
-            behind.add((pre, rest))
-        else:
-            plain.append(rest)
-    alts = []
-    if plain:
-        alts.append(_trie_regex(plain))
-    for pre, rest in sorted(behind):
-        alts.append(b"(?<=" + re.escape(pre + b"\x00") + b")" + re.escape(rest))
-    if not alts:
+        if not rest:
+            # Nothing to branch on after the NUL: every anchor would pay for this needle.
+            raise ValueError(f"needle {needle!r} must not end its reversed form on an anchor")
+        entries.add((rest, r if pre else b""))
+    if not entries:
         return None
-    return re.compile(b"\x00(?:" + b"|".join(alts) + b")")
+    return re.compile(b"\x00" + _trie_regex(entries))
 
 
 def _dedupe(ids: Iterable[str]) -> tuple[str, ...]:
@@ -189,11 +184,14 @@ class Redactor:
 
         # Key/value pairs in text: keys ending with a sensitive spelling.
         spellings = _rules.key_endings_for_text()
+        endings = _rules.text_key_endings()
         for words, canon in self._extra_keys.items():
             for form in _rules._case_forms(list(words)):
                 spellings[form] = canon
-        endings = sorted({re.escape(s) for s in spellings}, key=len, reverse=True)
-        add(_rules.KV_TEMPLATE.replace("{endings}", "|".join(endings)), 0, "kv", None, "kv")
+                if " " not in form:
+                    endings.add(form.lower())
+        behind = "|".join(f"(?<={re.escape(e)})" for e in sorted(endings, key=len, reverse=True))
+        add(_rules.KV_TEMPLATE.replace("{endings}", behind), 0, "kv", None, "kv")
         needles.extend(s + ":" for s in spellings)
 
         extra_rx: list[str] = []

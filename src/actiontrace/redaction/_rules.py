@@ -238,12 +238,6 @@ RULES: tuple[Rule, ...] = (
         tuple(f + ":" for f in ("authorization", "Authorization", "AUTHORIZATION")),
     ),
     Rule(
-        "bearer-auth",
-        r"\b(?:Bearer|BEARER|Basic|BASIC)[ \t]+(?P<secret>[A-Za-z0-9._~+/-]{8,}=*)",
-        ("Bearer", "BEARER", "Basic", "BASIC"),
-        validate=None,  # set below: needs the scheme too
-    ),
-    Rule(
         "aws-secret-key",
         r"(?:aws_secret_access_key|AWS_SECRET_ACCESS_KEY|aws_secret_key|AWS_SECRET_KEY|aws-secret-access-key"
         r"|AwsSecretAccessKey|awsSecretAccessKey|AWSSecretAccessKey|secret_access_key|SECRET_ACCESS_KEY"
@@ -268,10 +262,13 @@ RULES: tuple[Rule, ...] = (
     Rule("azure-storage-key", r"(?:AccountKey|SharedAccessKey)=(?P<secret>[A-Za-z0-9+/]{20,}={0,2})",
          ("AccountKey=", "SharedAccessKey=")),
     Rule("huggingface-token", r"(?<![A-Za-z0-9_])hf_[A-Za-z0-9]{30,}", ("hf_",)),
-    Rule("twilio-key", r"(?<![A-Za-z0-9])(?:SK|AC)[0-9a-f]{32}(?![A-Za-z0-9])", ("SK", "AC")),
+    # Twilio SIDs carry no distinctive prefix beyond two letters, so the fast path looks
+    # for them "in context": a text naming twilio_/TWILIO_/twilio-/twilio:/twilio= .
+    Rule("twilio-key", r"(?<![A-Za-z0-9])(?:SK|AC)[0-9a-f]{32}(?![A-Za-z0-9])",
+         ("twilio_", "twilio-", "twilio:", "twilio/", "Twilio_", "Twilio-", "Twilio:")),
     Rule("sendgrid-key", _B + r"SG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{16,64}", ("SG.",)),
     Rule("npm-token", r"(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])", ("npm_",)),
-    Rule("jwt", _B + r"eyJ[A-Za-z0-9_-]{6,}\.eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*", ("eyJ",)),
+    Rule("jwt", _B + r"eyJ[A-Za-z0-9_-]{6,}\.eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*", (".eyJ",)),
     Rule(
         "url-credentials",
         r"(?<=://)[^\s/?#@:\"'\\]+:(?P<secret>(?!\[REDACTED:)[^\s/?#@\"'\\]+)(?=@)",
@@ -288,11 +285,6 @@ RULES: tuple[Rule, ...] = (
 )
 _DIGIT_RUN = re.compile(r"[0-9][0-9 ().-]{7,}[0-9]")
 
-# Standalone Bearer/Basic validator sees the whole match (scheme + token).
-RULES = tuple(
-    Rule(r.id, r.pattern, r.needles, _bearer_token, r.pii, r.flags, r.gate) if r.pattern.startswith(r"\b(?:Bearer") else r
-    for r in RULES
-)
 
 RULE_IDS: tuple[str, ...] = tuple(dict.fromkeys(r.id for r in RULES))
 PII_RULE_IDS: tuple[str, ...] = tuple(dict.fromkeys(r.id for r in RULES if r.pii))
@@ -302,10 +294,23 @@ PII_RULE_IDS: tuple[str, ...] = tuple(dict.fromkeys(r.id for r in RULES if r.pii
 # ``kv-<canonical>``. Values: quoted (also JSON-escaped quotes inside a JSON string) or a
 # bare run; ``[REDACTED:…]`` markers and JSON literals are left alone.
 KV_TEMPLATE = (
-    r"(?<![A-Za-z0-9_.-])(?P<key>(?:[A-Za-z0-9_.-]*?)(?:{endings}))"
+    # key: a whole word (possessive: no backtracking into it), followed by an optional
+    # quote and the separator, and ending with a sensitive spelling (checked last, as
+    # lookbehinds, so ordinary words pay only for the cheap lookahead).
+    r"(?P<key>[A-Za-z](?<![A-Za-z0-9_.-][A-Za-z])[A-Za-z0-9_.-]*+)"
+    r"(?=(?:\\?[\"'])?[ \t]*[:=])(?i:{endings})"
     r"(?:\\?[\"'])?[ \t]*(?P<sep>[:=])[ \t]*"
     r"(?:\\\"(?P<secret>(?!\[REDACTED:)(?:[^\"\\]|\\[^\"])+?)\\\""
     r"|\"(?P<secret2>(?!\[REDACTED:)(?:[^\"\\\n]|\\.)+)\""
     r"|'(?P<secret3>(?!\[REDACTED:)[^'\n]+)'"
     r"|(?P<secret4>(?!\[REDACTED:|(?:null|true|false|None)(?![^\s,;&}\])]))[^\s\"'\\,;&}\])<>]+))"
 )
+
+
+def text_key_endings() -> set[str]:
+    """Lower-case spellings a key may end with for the text scanner (no blanks)."""
+    out = set(KEY_WORDS)
+    for a, b in KEY_PAIRS:
+        for sep in ("", "_", "-", "."):
+            out.add(a + sep + b)
+    return out
