@@ -15,9 +15,10 @@ in its own process (so the receiver's threads do not compete with the app for th
   down-mid-run      up for the first third, down for the second, back for the last third
 
 Printed per scenario: p50/p99/max latency of one decorated call, RSS growth and peak, spans
-dropped by the export queue (counted from the SDK's 'Queue full' warnings), spans the receiver
-got, spans in the JSONL file, time actiontrace.shutdown() took, and for down-mid-run whether
-spans recorded after the receiver came back were exported without a restart.
+dropped at the full export queue (q-drop) and at the exporter while failing or backing off
+(x-drop), both from actiontrace._otlp.export_stats(); spans the receiver got, spans in the JSONL
+file, time actiontrace.shutdown() took, and for down-mid-run how many spans reached the receiver
+after it came back, without a restart (resumed).
 Not a test: nothing here asserts timings.
 """
 
@@ -36,7 +37,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "src"))
 
 EXPORT_TIMEOUT_S = 5  # OTEL_EXPORTER_OTLP_TIMEOUT for every scenario (seconds in the Python SDK)
 
@@ -99,6 +99,12 @@ def _child(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     actiontrace.shutdown()
     shutdown_s = time.perf_counter() - t0
+    try:  # counts from the OTLP branch, when configure() builds it with actiontrace._otlp
+        from actiontrace._otlp import export_stats
+
+        stats = export_stats()
+    except ImportError:
+        stats = {}
 
     jsonl_spans = 0
     for file in Path(args.jsonl).rglob("*.jsonl"):
@@ -112,7 +118,8 @@ def _child(args: argparse.Namespace) -> int:
     print("RESULT " + json.dumps({
         "calls": len(latencies), "p50_us": pick(0.50), "p99_us": pick(0.99), "max_us": latencies[-1] / 1000,
         "rss_growth_mb": (rss_end - rss_start) / 1024, "rss_peak_mb": _rss_kb("VmHWM") / 1024,
-        "dropped": counter.dropped, "warnings": counter.lines, "jsonl_spans": jsonl_spans,
+        "dropped_queue": stats.get("dropped_queue", ""), "dropped_export": stats.get("dropped_export", ""),
+        "exported": stats.get("exported", ""), "sdk_warnings": counter.lines, "jsonl_spans": jsonl_spans,
         "shutdown_s": shutdown_s,
     }), flush=True)
     return 0
@@ -279,7 +286,8 @@ def _scenarios(calls: int, only: set[str]) -> list[dict]:
 def _table(results: list[dict]) -> str:
     cols = [("scenario", "name", "{}"), ("calls", "calls", "{}"), ("p50 µs", "p50_us", "{:.1f}"),
             ("p99 µs", "p99_us", "{:.1f}"), ("max ms", "max_us", "{:.1f}"), ("RSS +MB", "rss_growth_mb", "{:.1f}"),
-            ("RSS peak MB", "rss_peak_mb", "{:.0f}"), ("dropped", "dropped", "{}"), ("received", "received", "{}"),
+            ("RSS peak MB", "rss_peak_mb", "{:.0f}"), ("q-drop", "dropped_queue", "{}"), ("x-drop", "dropped_export", "{}"),
+            ("received", "received", "{}"),
             ("JSONL", "jsonl_spans", "{}"), ("shutdown s", "shutdown_s", "{:.2f}"),
             ("resumed", "resumed", "{}")]
     rows = [[title for title, _, _ in cols]]
@@ -289,7 +297,7 @@ def _table(results: list[dict]) -> str:
             v = r.get(key, "")
             if key == "max_us" and v != "":
                 v = v / 1000
-            row.append(fmt.format(v) if v != "" else "-")
+            row.append(fmt.format(v) if v not in ("", None) else "-")
         rows.append(row)
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(cols))]
     lines = ["  ".join(str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(row, widths)))
