@@ -80,9 +80,7 @@ def main() -> None:
     print(agent.run("What's the weather like in San Francisco?"))
     actiontrace.shutdown()
 
-    from actiontrace._query import query  # public as actiontrace.query once exported
-
-    result = query(trace_dir, session_id=agent.session_id, properties={"Agent-Version": "v1.0"})
+    result = actiontrace.query(trace_dir, session_id=agent.session_id, properties={"Agent-Version": "v1.0"})
     for session in result.sessions:
         print(json.dumps(session.to_dict(), indent=2))
     print("traces written to", trace_dir)
