@@ -409,3 +409,16 @@ def test_configure_after_creating_the_tracer(tmp_path):
     assert entry["output_summary"] == "hi"
     # the entry is the span the JSONL span exporter wrote: same ids
     assert out["spans"] == [["llm_call.complete", entry["span_id"]]]
+
+
+def test_entries_in_memory_are_redacted():
+    from actiontrace.seeds import ActionTracer
+
+    secret = "sk-proj-" + "Ab3" * 16
+    tracer = ActionTracer()
+    with tracer.trace("llm_call", operation="complete", api_key=secret) as span:
+        span.output_summary = f"used key {secret}"
+    (entry,) = tracer.entries
+    dumped = json.dumps(tracer.summary())
+    assert secret not in dumped and secret[:16] not in dumped
+    assert "[REDACTED:" in entry.output_summary

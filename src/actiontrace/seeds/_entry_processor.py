@@ -25,6 +25,7 @@ from .. import _attributes as A
 from .._safety import log_once, tracing_failed
 from ._timestamps import ns_to_datetime
 from ._trace_entry import TraceEntry
+from ..redaction import RedactingSpanProcessor, default_redactor
 
 # Spans still open under trace() blocks; past this, new ones are not followed (a leak guard).
 MAX_OPEN = 100_000
@@ -112,6 +113,20 @@ def fill_entry(entry: TraceEntry, span: ReadableSpan, *, own: bool) -> TraceEntr
     return entry
 
 
+def redact_entry(entry: TraceEntry) -> TraceEntry:
+    """The ring holds redacted entries, like every other copy that leaves the span: what a
+    trace() block set itself (summaries, metadata) is redacted here, the rest came from
+    the already redacted span."""
+    redactor = default_redactor()
+    for field in ("input_summary", "output_summary", "error"):
+        value = getattr(entry, field)
+        if isinstance(value, str) and value:
+            setattr(entry, field, redactor.redact_text(value)[0])
+    if entry.metadata:
+        entry.metadata = redactor.redact_value(entry.metadata)[0]
+    return entry
+
+
 class EntryProcessor(SpanProcessor):
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -158,7 +173,7 @@ class EntryProcessor(SpanProcessor):
             if watch is None:
                 return
             own = watch.entry is not None
-            entry = fill_entry(watch.entry if own else TraceEntry(), span, own=own)
+            entry = redact_entry(fill_entry(watch.entry if own else TraceEntry(), span, own=own))
             watch.recorded = True
             for tracer in watch.tracers:
                 tracer.record(entry)
@@ -187,6 +202,7 @@ def ensure_registered() -> bool:
         return False
     with _register_lock:
         if provider not in _registered:
-            provider.add_span_processor(processor)
+            # Entries are a local copy like any exporter's: they see only redacted spans.
+            provider.add_span_processor(RedactingSpanProcessor(processor))
             _registered.add(provider)
     return True
