@@ -178,6 +178,7 @@ class ReplayServer:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive and chunked transfer
+    disable_nagle_algorithm = True  # headers, body and SSE events are separate writes
     state: _State
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet test output

@@ -48,10 +48,14 @@ settings = Settings()
 
 def _server(client: Any) -> tuple[str | None, int | None]:
     try:
-        url = urlsplit(str(getattr(client, "base_url", "") or ""))
-        host = url.hostname
-        port = url.port or {"https": 443, "http": 80}.get(url.scheme)
-        return host, port
+        url = getattr(client, "base_url", None)
+        host = getattr(url, "host", None)  # an httpx/httpx2 URL: no re-parsing per call
+        if host is None:
+            parsed = urlsplit(str(url or ""))
+            host, port, scheme = parsed.hostname, parsed.port, parsed.scheme
+        else:
+            port, scheme = url.port, url.scheme
+        return host or None, port or {"https": 443, "http": 80}.get(scheme)
     except Exception:
         return None, None
 
