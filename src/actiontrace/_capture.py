@@ -51,11 +51,18 @@ def capture_enabled() -> bool:
     return settings.enabled
 
 
-def _redactor():
-    # Imported on first use: keeps `import actiontrace` light.
-    from .redaction import default_redactor
+_default_redactor = None
 
-    return default_redactor()
+
+def _redactor():
+    # Imported on first use: keeps `import actiontrace` light. The function is kept, not
+    # its result, since configure(redactor=...) may replace the default later.
+    global _default_redactor
+    if _default_redactor is None:
+        from .redaction import default_redactor
+
+        _default_redactor = default_redactor
+    return _default_redactor()
 
 
 def truncation_marker(original_length: int, unit: str = "chars") -> str:
@@ -183,9 +190,10 @@ def safe_repr(v: Any, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + truncation_marker(len(text))
 
 
-def _simple_mapping(d: Mapping, max_string: int) -> bool:
+def _simple_mapping(d: Mapping, max_string: int, redactor) -> bool:
+    """Flat str-keyed mapping of short scalars, no key naming a secret: dumped as it is."""
     for k, val in d.items():
-        if type(k) is not str or type(val) not in _SIMPLE:
+        if type(k) is not str or type(val) not in _SIMPLE or redactor.match_key(k):
             return False
         if type(val) is str and len(val) > max_string:
             return False
@@ -206,12 +214,10 @@ def to_json(value: Any, *, max_bytes: int | None = None) -> str:
             out = _dumps(value)
             if len(out) <= budget:
                 return out
-        elif t is dict and len(value) <= s.max_items and _simple_mapping(value, s.max_string):
-            redactor = _redactor()
-            if not any(redactor.match_key(k) for k in value):
-                out = _dumps(value)
-                if len(out) <= budget:
-                    return out
+        elif t is dict and len(value) <= s.max_items and _simple_mapping(value, s.max_string, _redactor()):
+            out = _dumps(value)
+            if len(out) <= budget:
+                return out
         out = _dumps(_Walker(s, budget).walk(value, 0))
         if len(out) > budget + 256:  # estimate overshot: keep JSON valid and bounded anyway
             out = _dumps(out[:budget] + truncation_marker(len(out)))
