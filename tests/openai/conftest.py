@@ -3,17 +3,12 @@ real sync/async clients pointed at the server, and the content-capture switch.""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import openai
 import pytest
+from openai_support import set_capture
+from replay_server import ReplayServer
 
-from actiontrace import _capture
 from actiontrace.instrumentation.openai import OpenAIInstrumentor
-
-from replay_server import ReplayServer, load_cassette
-
-RECORDINGS = Path(__file__).parent / "recordings"
 
 
 @pytest.fixture(scope="session")
@@ -49,28 +44,14 @@ async def aclient(server: ReplayServer) -> openai.AsyncOpenAI:
         yield c
 
 
-def _set_capture(monkeypatch: pytest.MonkeyPatch, on: bool) -> None:
-    # Both switches: the OTel variable (no configure()) and the core's (after configure()).
-    monkeypatch.setenv("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", "true" if on else "false")
-    monkeypatch.setattr(_capture.settings, "enabled", on)
-
-
 @pytest.fixture
 def capture_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    _set_capture(monkeypatch, True)
+    set_capture(monkeypatch, True)
 
 
 @pytest.fixture
 def capture_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    _set_capture(monkeypatch, False)
-
-
-def queue_recording(server: ReplayServer, name: str) -> None:
-    server.queue(*load_cassette(RECORDINGS / f"{name}.yaml"))
-
-
-def llm_spans(exporter) -> list:
-    return [s for s in exporter.get_finished_spans() if s.attributes.get("actiontrace.span.type") == "llm"]
+    set_capture(monkeypatch, False)
 
 
 # --- conformance count in the terminal summary --------------------------------

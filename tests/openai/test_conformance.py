@@ -19,7 +19,7 @@ from pathlib import Path
 
 import openai
 import pytest
-from conftest import llm_spans
+from openai_support import llm_spans, set_capture
 from opentelemetry.trace import StatusCode
 from replay_server import Interaction, load_cassette
 
@@ -246,9 +246,7 @@ def _check(span, item: Interaction, name: str, capture: bool) -> None:
 def test_cassette(path, server, spans, monkeypatch):
     name = path.stem
     capture = "no_content" not in name and "event_only" not in name
-    from conftest import _set_capture
-
-    _set_capture(monkeypatch, capture)
+    set_capture(monkeypatch, capture)
     interactions = load_cassette(path)
     server.queue(*interactions)
 

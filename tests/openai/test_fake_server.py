@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import openai
-from conftest import llm_spans
+from openai_support import llm_spans
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples"))
 from fake_openai_server import FakeOpenAIServer  # noqa: E402

@@ -7,7 +7,7 @@ import json
 
 import openai
 import pytest
-from conftest import llm_spans, queue_recording
+from openai_support import llm_spans, queue_recording
 from opentelemetry.instrumentation.utils import is_http_instrumentation_enabled
 from pydantic import BaseModel
 from replay_server import json_interaction

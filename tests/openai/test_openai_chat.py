@@ -6,7 +6,7 @@ import json
 
 import openai
 import pytest
-from conftest import llm_spans, queue_recording
+from openai_support import llm_spans, queue_recording
 from opentelemetry.trace import SpanKind, StatusCode
 
 

@@ -10,7 +10,7 @@ import json
 import threading
 
 import pytest
-from conftest import llm_spans, queue_recording
+from openai_support import llm_spans, queue_recording
 from opentelemetry import trace
 from opentelemetry.trace import StatusCode
 

@@ -204,16 +204,21 @@ class Call:
 def _current_totals() -> Any:
     try:
         from ..._scope import current
-
-        return current()
     except Exception:
         return None
+    return current()
+
+
+_metrics_module: Any = None
 
 
 def _metrics_call(name: str, *args: Any, **kwargs: Any) -> None:
+    global _metrics_module
     try:
-        from ... import _metrics
+        if _metrics_module is None:
+            from ... import _metrics as module
 
-        getattr(_metrics, name)(*args, **kwargs)
+            _metrics_module = module
+        getattr(_metrics_module, name)(*args, **kwargs)
     except Exception:
         log_once(f"openai.metrics.{name}", "actiontrace: GenAI metrics unavailable (%s)", name)

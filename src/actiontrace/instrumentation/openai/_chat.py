@@ -32,28 +32,34 @@ def output_type(response_format: Any) -> str | None:
     return kind if isinstance(kind, str) else None
 
 
+_NUMERIC = {
+    "temperature": A.GEN_AI_REQUEST_TEMPERATURE,
+    "top_p": A.GEN_AI_REQUEST_TOP_P,
+    "presence_penalty": A.GEN_AI_REQUEST_PRESENCE_PENALTY,
+    "frequency_penalty": A.GEN_AI_REQUEST_FREQUENCY_PENALTY,
+    "seed": A.GEN_AI_REQUEST_SEED,
+    "max_tokens": A.GEN_AI_REQUEST_MAX_TOKENS,
+}
+_OTHER = frozenset(("max_completion_tokens", "stop", "n", "service_tier", "stream"))
+
+
 def common_request_attributes(kwargs: dict) -> dict[str, Any]:
-    """Sampling parameters shared by chat and legacy completions; unset values are left out."""
+    """Sampling parameters shared by chat and legacy completions; unset values are left out.
+    Only the keys the caller passed are looked at (this runs on every call)."""
     attrs: dict[str, Any] = {}
-    for key, name in (
-        ("temperature", A.GEN_AI_REQUEST_TEMPERATURE),
-        ("top_p", A.GEN_AI_REQUEST_TOP_P),
-        ("presence_penalty", A.GEN_AI_REQUEST_PRESENCE_PENALTY),
-        ("frequency_penalty", A.GEN_AI_REQUEST_FREQUENCY_PENALTY),
-        ("seed", A.GEN_AI_REQUEST_SEED),
-    ):
+    for key in kwargs.keys() & _NUMERIC.keys():
         value = number(param(kwargs, key))
         if value is not None:
-            attrs[name] = value
+            attrs[_NUMERIC[key]] = value
+    if not kwargs.keys() & _OTHER:
+        return attrs
     max_tokens = number(param(kwargs, "max_completion_tokens"))
-    if max_tokens is None:
-        max_tokens = number(param(kwargs, "max_tokens"))
-    if max_tokens is not None:
+    if max_tokens is not None:  # the newer name wins over max_tokens
         attrs[A.GEN_AI_REQUEST_MAX_TOKENS] = max_tokens
     stop = param(kwargs, "stop")
     if isinstance(stop, str):
         attrs[A.GEN_AI_REQUEST_STOP_SEQUENCES] = [stop]
-    elif stop is not None:
+    elif isinstance(stop, (list, tuple)):
         attrs[A.GEN_AI_REQUEST_STOP_SEQUENCES] = [str(s) for s in stop]
     n = number(param(kwargs, "n"))
     if n is not None and n != 1:
