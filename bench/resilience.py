@@ -140,16 +140,18 @@ def _serve(conn, kind: str, port: int) -> None:
     cls = OtlpGrpcReceiver if kind == "grpc" else OtlpHttpReceiver
     receiver = cls(port).start()
     conn.send(receiver._port)
+    earlier = 0  # spans received by receivers stopped before this one
     while True:
         cmd, arg = conn.recv()
         if cmd == "mode":
             receiver.set_mode(arg[0], status=arg[1], delay_s=arg[2])
         elif cmd == "stop":
             receiver.stop()
+            earlier += len(receiver.spans)
         elif cmd == "start":
             receiver = cls(port).start()
         elif cmd == "count":
-            conn.send((len(receiver.spans), receiver.requests, receiver.rejected))
+            conn.send((earlier + len(receiver.spans), receiver.requests, receiver.rejected))
             continue
         elif cmd == "exit":
             receiver.stop()
@@ -286,7 +288,7 @@ def _scenarios(calls: int, only: set[str]) -> list[dict]:
 def _table(results: list[dict]) -> str:
     cols = [("scenario", "name", "{}"), ("calls", "calls", "{}"), ("p50 µs", "p50_us", "{:.1f}"),
             ("p99 µs", "p99_us", "{:.1f}"), ("max ms", "max_us", "{:.1f}"), ("RSS +MB", "rss_growth_mb", "{:.1f}"),
-            ("RSS peak MB", "rss_peak_mb", "{:.0f}"), ("q-drop", "dropped_queue", "{}"), ("x-drop", "dropped_export", "{}"),
+            ("RSS peak MB", "rss_peak_mb", "{:.0f}"), ("exported", "exported", "{}"), ("q-drop", "dropped_queue", "{}"), ("x-drop", "dropped_export", "{}"),
             ("received", "received", "{}"),
             ("JSONL", "jsonl_spans", "{}"), ("shutdown s", "shutdown_s", "{:.2f}"),
             ("resumed", "resumed", "{}")]

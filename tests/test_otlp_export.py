@@ -41,48 +41,75 @@ def _spans(n: int, name: str = "s"):
     return out
 
 
+class Waits:
+    """Stands in for the worker's back-off wait: records it and lets that much fake time pass."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.waited: list[float] = []
+
+    def __call__(self, seconds: float) -> bool:
+        self.waited.append(seconds)
+        self.clock.now += seconds
+        return False
+
+
+def _resilient(receiver, clock, **kw):
+    return _otlp.ResilientSpanExporter(OTLPSpanExporter(endpoint=receiver.traces_url, timeout=1),
+                                       clock=clock, wait=Waits(clock), **kw)
+
+
 def test_backs_off_after_a_failure_then_resumes(receiver):
     clock = Clock()
-    exporter = _otlp.ResilientSpanExporter(OTLPSpanExporter(endpoint=receiver.traces_url, timeout=1),
-                                           timeout_s=1, retry_after_s=30, clock=clock)
+    exporter = _resilient(receiver, clock, timeout_s=1, retry_after_s=30)
     receiver.set_mode("status", status=400)  # not retryable: one request per export
     assert exporter.export(_spans(3, "a")) is SpanExportResult.FAILURE
-    requests_after_failure = receiver.requests
-    assert requests_after_failure >= 1
+    assert receiver.requests == 1
+    assert exporter._wait.waited == []
 
-    # Within the back-off window nothing goes on the wire.
+    # The worker waits out the back-off before the next attempt (no request in between).
     assert exporter.export(_spans(2, "b")) is SpanExportResult.FAILURE
-    assert receiver.requests == requests_after_failure
+    assert exporter._wait.waited == [30] and receiver.requests == 2
 
     receiver.set_mode("ok")
-    clock.now += 31
     assert exporter.export(_spans(4, "c")) is SpanExportResult.SUCCESS
+    assert exporter._wait.waited == [30, 30]
     assert sorted(s.name for s in receiver.spans) == ["c-0", "c-1", "c-2", "c-3"]
-    assert _otlp.export_stats() == {"exported": 4, "dropped_export": 5, "dropped_queue": 0, "failures": 1}
+    assert exporter.export(_spans(1, "d")) is SpanExportResult.SUCCESS
+    assert exporter._wait.waited == [30, 30], "no waiting once export works again"
+    assert _otlp.export_stats() == {"exported": 5, "dropped_export": 5, "dropped_queue": 0, "failures": 2}
+
+
+def test_a_flush_from_the_application_thread_never_waits(receiver):
+    clock = Clock()
+    exporter = _resilient(receiver, clock, timeout_s=1, retry_after_s=30)
+    receiver.set_mode("status", status=400)
+    exporter.export(_spans(1))
+    with exporter.flushing():
+        assert exporter.export(_spans(2)) is SpanExportResult.FAILURE
+    assert exporter._wait.waited == [] and receiver.requests == 1
+    assert _otlp.export_stats()["dropped_export"] == 3
 
 
 def test_shutdown_makes_one_attempt_then_drops_the_rest(receiver):
     clock = Clock()
-    exporter = _otlp.ResilientSpanExporter(OTLPSpanExporter(endpoint=receiver.traces_url, timeout=1),
-                                           timeout_s=10, retry_after_s=30, clock=clock)
+    exporter = _resilient(receiver, clock, timeout_s=10, retry_after_s=30)
     receiver.set_mode("status", status=400)
     exporter.export(_spans(1))  # failing before shutdown: backing off now
-    before = receiver.requests
-    exporter.shutdown()
-    # The SDK's exporter refuses after its own shutdown; what matters is that ours does not wait.
+    exporter.begin_shutdown()
     for _ in range(5):
         assert exporter.export(_spans(2)) is SpanExportResult.FAILURE
-    assert receiver.requests - before <= 1
+    assert exporter._wait.waited == [], "shutdown must not wait out the back-off"
+    assert receiver.requests == 2, "one attempt after shutdown began, none after it failed"
     assert _otlp.export_stats()["dropped_export"] == 11
 
 
-def test_shutdown_deadline_drops_batches_left_after_it(receiver):
-    clock = Clock()
-    exporter = _otlp.ResilientSpanExporter(OTLPSpanExporter(endpoint=receiver.traces_url, timeout=1),
-                                           timeout_s=5, clock=clock)
-    exporter._shutdown_deadline = clock.now + 5  # as shutdown() sets it, without closing the inner exporter
+def test_shutdown_skips_an_export_that_could_not_finish_in_time(receiver):
+    receiver.set_mode("slow", delay_s=0.3)
+    exporter = _otlp.ResilientSpanExporter(OTLPSpanExporter(endpoint=receiver.traces_url, timeout=5), timeout_s=0.5)
+    exporter.begin_shutdown()
     assert exporter.export(_spans(1, "in-time")) is SpanExportResult.SUCCESS
-    clock.now += 6
+    # The last export took >= 0.3 s, so another would end past the 0.5 s deadline.
     assert exporter.export(_spans(1, "late")) is SpanExportResult.FAILURE
     assert [s.name for s in receiver.spans] == ["in-time-0"]
 

@@ -3,12 +3,13 @@
 ``otlp_span_processor(endpoint, protocol)`` builds
 ``DropCountingProcessor(BatchSpanProcessor(ResilientSpanExporter(OTLPSpanExporter)))``:
 
-- After a failed export the exporter backs off: batches arriving during the next ``retry_after``
-  seconds are dropped at once (counted) instead of each blocking the worker for a full export
-  timeout; the first batch after that probes again, so export resumes by itself when the
-  collector is back.
-- Shutdown is bounded by one export timeout: once it starts, a failed or late export ends the
-  attempt and the remaining batches are dropped (counted), instead of trying each in turn.
+- After a failed export the exporter backs off for ``retry_after`` seconds: the worker waits
+  (the bounded queue keeps the newest spans, and turns the excess away, counted) instead of
+  spending a full export timeout on every batch; then it probes again, so export resumes by
+  itself when the collector is back, starting with what the queue kept.
+- Shutdown is bounded by about one export timeout: once it starts, a failed export, or one that
+  could not end before the deadline, ends the attempt and the remaining batches are dropped
+  (counted), instead of trying each in turn.
 - Spans the SDK's bounded queue turns away are counted too. ``export_stats()`` gives the counts;
   the first drop and then at most one line a minute are logged.
 
@@ -84,34 +85,49 @@ def reset_export_stats() -> None:
 
 
 class ResilientSpanExporter(SpanExporter):
-    """Backs off after a failure, bounds shutdown to ``timeout_s``, counts what it drops."""
+    """Backs off after a failure, bounds shutdown to about one export, counts what it drops.
+
+    While backing off, the export worker waits (interruptibly) instead of draining the queue into
+    the bin, so the newest ``max_queue_size`` spans are still there when the collector returns;
+    a flush from the application's thread does not wait, it drops.
+    """
 
     def __init__(self, inner: SpanExporter, *, timeout_s: float, retry_after_s: float = DEFAULT_RETRY_AFTER_S,
-                 endpoint: str = "", clock: Callable[[], float] = time.monotonic) -> None:
+                 endpoint: str = "", clock: Callable[[], float] = time.monotonic,
+                 wait: Callable[[float], Any] | None = None) -> None:
         self._inner = inner
         self._timeout_s = timeout_s
         self._retry_after_s = retry_after_s
         self._endpoint = endpoint
         self._clock = clock
+        self._wake = threading.Event()
+        self._wait = wait if wait is not None else self._wake.wait
+        self._flushing = threading.local()
         self._retry_at = 0.0
         self._failing = False
+        self._last_duration = 0.0
         self._shutdown_deadline: float | None = None
         self._failed_while_closing = False
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
         n = len(spans)
         now = self._clock()
+        if self._shutdown_deadline is None and now < self._retry_at:
+            if getattr(self._flushing, "active", False):
+                return self._drop(n, "backing off after a failed export")
+            self._wait(self._retry_at - now)  # shutdown interrupts it
+            now = self._clock()
         closing = self._shutdown_deadline is not None
-        # While closing, one attempt is made even if backing off (the collector may be back);
-        # after a failure or past the deadline the rest is dropped.
-        if closing and (self._failed_while_closing or now >= self._shutdown_deadline):
-            return self._drop(n, "shutting down with the endpoint unreachable")
-        if not closing and now < self._retry_at:
-            return self._drop(n, "backing off after a failed export")
+        # While closing: an attempt only if it can end before the deadline, judging by the last
+        # one; after a failure the rest is dropped. One slow export may still be in flight.
+        if closing and (self._failed_while_closing or now + self._last_duration > self._shutdown_deadline):
+            return self._drop(n, "shutting down with the endpoint unreachable or slow")
+        started = self._clock()
         try:
             result = self._inner.export(spans)
         except Exception:  # an exporter must not raise; if it does, it failed
             result = SpanExportResult.FAILURE
+        self._last_duration = self._clock() - started
         if result is SpanExportResult.SUCCESS:
             _stats.add("exported", n)
             if self._failing:
@@ -132,20 +148,44 @@ class ResilientSpanExporter(SpanExporter):
         _stats.log_drop(reason, self._endpoint)
         return SpanExportResult.FAILURE
 
+    def begin_shutdown(self) -> None:
+        """From now on, finish within about one export timeout; wakes a back-off wait."""
+        if self._shutdown_deadline is None:
+            self._shutdown_deadline = self._clock() + self._timeout_s
+        self._wake.set()
+
     def shutdown(self) -> None:
-        self._shutdown_deadline = self._clock() + self._timeout_s
+        self.begin_shutdown()
         self._inner.shutdown()
 
     def force_flush(self, timeout_millis: int = 30_000) -> bool:
         return self._inner.force_flush(timeout_millis)
 
+    def flushing(self) -> "_Flushing":
+        return _Flushing(self._flushing)
+
+
+class _Flushing:
+    """Marks the current thread as flushing (the application's thread: it must not wait)."""
+
+    def __init__(self, local: threading.local) -> None:
+        self._local = local
+
+    def __enter__(self) -> None:
+        self._local.active = True
+
+    def __exit__(self, *exc: object) -> None:
+        self._local.active = False
+
 
 class DropCountingProcessor(SpanProcessor):
     """Counts spans a BatchSpanProcessor's full queue will turn away, then hands every span on."""
 
-    def __init__(self, inner: BatchSpanProcessor, endpoint: str = "") -> None:
+    def __init__(self, inner: BatchSpanProcessor, endpoint: str = "",
+                 exporter: ResilientSpanExporter | None = None) -> None:
         self._inner = inner
         self._endpoint = endpoint
+        self._exporter = exporter
         # The SDK keeps its queue private; without it only the export-side counts exist.
         batch = getattr(inner, "_batch_processor", None)
         self._queue = getattr(batch, "_queue", None)
@@ -164,10 +204,17 @@ class DropCountingProcessor(SpanProcessor):
         self._inner.on_end(span)
 
     def shutdown(self) -> None:
+        # The SDK processor exports what is queued before it closes its exporter: the deadline
+        # must start now, not when the exporter is finally told.
+        if self._exporter is not None:
+            self._exporter.begin_shutdown()
         self._inner.shutdown()
 
     def force_flush(self, timeout_millis: int = 30_000) -> bool:
-        return self._inner.force_flush(timeout_millis)
+        if self._exporter is None:
+            return self._inner.force_flush(timeout_millis)
+        with self._exporter.flushing():
+            return self._inner.force_flush(timeout_millis)
 
     @property
     def pending(self) -> int:
@@ -205,4 +252,5 @@ def otlp_span_processor(endpoint: str | None, protocol: str = "http/protobuf", *
     inner = exporter if exporter is not None else otlp_exporter(endpoint, protocol)
     resilient = ResilientSpanExporter(inner, timeout_s=_timeout_s(inner), retry_after_s=retry_after_s,
                                       endpoint=str(endpoint or "(OTEL_EXPORTER_OTLP_ENDPOINT)"))
-    return DropCountingProcessor(BatchSpanProcessor(resilient, **batch_options), endpoint=str(endpoint or ""))
+    return DropCountingProcessor(BatchSpanProcessor(resilient, **batch_options), endpoint=str(endpoint or ""),
+                                 exporter=resilient)
