@@ -229,3 +229,23 @@ def test_hostile_values_never_break_the_call(server, client, spans, capture_on):
     result = client.chat.completions.create(model="gpt-4o-mini", messages=[Hostile(role="user", content="x")])
     assert result.id == "chatcmpl-basic1"
     assert len(llm_spans(spans)) <= 1
+
+
+def test_price_table_override(server, client, spans, capture_off):
+    from actiontrace.instrumentation.openai import _cost, prices_version, set_prices
+
+    assert prices_version() != "unknown"
+    try:
+        set_prices({"local-model": {"input": 1.0, "output": 2.0}})
+        queue_recording(server, "chat_basic")  # served model gpt-4o-mini-2024-07-18: the table's own price
+        client.chat.completions.create(model="gpt-4o-mini", messages=[])
+        server.queue(json_interaction("/chat/completions", {
+            "id": "c", "object": "chat.completion", "created": 1, "model": "local-model-v2",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": "x"}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 1000, "completion_tokens": 500, "total_tokens": 1500}}))
+        client.chat.completions.create(model="local-model", messages=[])
+    finally:
+        set_prices({}, replace=True)
+    first, second = sorted(llm_spans(spans), key=lambda s: s.start_time)
+    assert second.attributes["actiontrace.cost.usd"] == pytest.approx((1000 * 1.0 + 500 * 2.0) / 1e6)
+    assert _cost.price_for("local-model-v2") is None  # the override is gone again

@@ -21,6 +21,7 @@ _lock = threading.Lock()
 _table: dict[str, dict[str, float]] | None = None
 _overrides: dict[str, dict[str, float]] = {}
 _version = "unknown"
+_resolved: dict[str, dict[str, float] | None] = {}  # model -> price, so the prefix search runs once per model
 
 
 def _models(data: Mapping[str, Any]) -> dict[str, dict[str, float]]:
@@ -63,11 +64,23 @@ def set_prices(prices: Mapping[str, Mapping[str, float]], *, replace: bool = Fal
         if replace:
             _overrides.clear()
         _overrides.update(_models({"models": prices}))
+        _resolved.clear()
 
 
 def price_for(model: str | None) -> dict[str, float] | None:
     if not model:
         return None
+    try:
+        return _resolved[model]
+    except KeyError:
+        pass
+    price = _lookup(model)
+    if len(_resolved) < 1024:  # model names come from responses: keep the cache bounded
+        _resolved[model] = price
+    return price
+
+
+def _lookup(model: str) -> dict[str, float] | None:
     table = _load()
     names = [model, model.rsplit("/", 1)[-1]]  # "openai/gpt-4o" from a router
     for name in names:
