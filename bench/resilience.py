@@ -12,7 +12,8 @@ in its own process (so the receiver's threads do not compete with the app for th
   black-hole        the port accepts connections and never answers
   slow              answers every request after 3 s
   503 / UNAVAILABLE answers every request with HTTP 503 / gRPC UNAVAILABLE
-  down-mid-run      up for the first third, down for the second, back for the last third
+  down-mid-run      up for the first third, down for the second (held 8 s, past the export
+                    timeout), back for the last third
 
 Printed per scenario: p50/p99/max latency of one decorated call, RSS growth and peak, spans
 dropped at the full export queue (q-drop) and at the exporter while failing or backing off
@@ -90,6 +91,8 @@ def _child(args: argparse.Namespace) -> int:
             work(i)
             latencies.append(time.perf_counter_ns() - t0)
         per_phase_created.append(per_phase)
+        if phase == "down":  # an outage longer than the export timeout, not one a retry bridges
+            time.sleep(EXPORT_TIMEOUT_S * 1.6)
     rss_end = _rss_kb()
     if args.resume_wait:
         # The receiver is back: give the batch processor its schedule delay to send by itself.

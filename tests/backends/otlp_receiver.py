@@ -164,6 +164,7 @@ class OtlpHttpReceiver(_Receiver):
         self._port = port
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._connections: set[socket.socket] = set()
 
     @property
     def port(self) -> int:
@@ -182,6 +183,16 @@ class OtlpHttpReceiver(_Receiver):
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+
+            def setup(self) -> None:
+                super().setup()
+                with receiver.state.lock:
+                    receiver._connections.add(self.request)
+
+            def finish(self) -> None:
+                with receiver.state.lock:
+                    receiver._connections.discard(self.request)
+                super().finish()
 
             def log_message(self, *args: Any) -> None:  # keep test output clean
                 pass
@@ -226,11 +237,20 @@ class OtlpHttpReceiver(_Receiver):
         return self
 
     def stop(self) -> None:
-        """Close the listening socket: clients now get 'connection refused' (collector down)."""
+        """Close the listening socket and every open connection: clients now get 'connection
+        refused' (collector down), keep-alive connections included."""
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+        with self.state.lock:
+            connections, self._connections = list(self._connections), set()
+        for conn in connections:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+                conn.close()
+            except OSError:
+                pass
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
