@@ -123,3 +123,22 @@ def test_import_actiontrace_does_not_load_the_cli():
             "print(bad); sys.exit(1 if bad else 0)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=cli_env(), timeout=60)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_small_costs_keep_significant_digits():
+    from actiontrace.cli._render import fmt_cost
+
+    assert fmt_cost(0.0000136) == "$1.4e-05"
+    assert fmt_cost(0.0015) == "$0.0015"
+    assert fmt_cost(0) == "-"
+    assert fmt_cost(1234.5) == "$1,234.50"
+
+
+def test_llm_messages_summarised_when_no_captured_input():
+    from actiontrace.cli._view import last_message
+
+    msgs = '[{"role":"user","parts":[{"type":"text","content":"hi"}]},' \
+           '{"role":"assistant","parts":[{"type":"tool_call","name":"fetch_weather","id":"c1","arguments":{"city":"Paris"}}]}]'
+    assert last_message(msgs) == 'assistant: fetch_weather({"city": "Paris"})'
+    assert last_message("not json") == "not json"
+    assert last_message(None) is None

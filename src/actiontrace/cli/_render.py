@@ -66,6 +66,8 @@ def fmt_duration(ms: float | None) -> str:
 def fmt_cost(usd: float | None) -> str:
     if not usd:
         return "-"
+    if usd < 0.0001:  # one small call costs millionths of a dollar: show two significant digits
+        return f"${usd:.2g}"
     return f"${usd:.4f}" if usd < 100 else f"${usd:,.2f}"
 
 

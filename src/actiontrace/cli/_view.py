@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import argparse
 import sys
 
@@ -80,8 +82,12 @@ def _render_node(node: Node, parent: Node | None, prefix: str, last: bool, level
     child_prefix = prefix + ("   " if last else "│  ")
     if io and node.span is not None:
         budget = max(20, width - len(child_prefix) - 8)
-        for key, label in ((A.INPUT, "in"), (A.OUTPUT, "out")):
-            value = node.span.attributes.get(key)
+        attrs = node.span.attributes
+        for key, messages_key, label in ((A.INPUT, A.GEN_AI_INPUT_MESSAGES, "in"),
+                                         (A.OUTPUT, A.GEN_AI_OUTPUT_MESSAGES, "out")):
+            value = attrs.get(key)
+            if value in (None, ""):
+                value = last_message(attrs.get(messages_key))
             if value not in (None, ""):
                 pipe = "│ " if node.children and (depth is None or level < depth) else "  "
                 lines.append(child_prefix + pipe + style(f"{label}: " + one_line(value, budget), "dim"))
@@ -92,6 +98,28 @@ def _render_node(node: Node, parent: Node | None, prefix: str, last: bool, level
     for i, child in enumerate(node.children):
         _render_node(child, node, child_prefix, i == len(node.children) - 1, level + 1, lines, style,
                      depth, io, width)
+
+
+def last_message(messages) -> str | None:
+    """One line for a GenAI messages attribute: the last message's role and parts."""
+    if not isinstance(messages, str) or not messages:
+        return None
+    try:
+        message = json.loads(messages)[-1]
+        parts = []
+        for part in message.get("parts") or []:
+            kind = part.get("type")
+            if kind == "text":
+                parts.append(str(part.get("content", "")))
+            elif kind == "tool_call":
+                parts.append(f"{part.get('name')}({json.dumps(part.get('arguments'), ensure_ascii=False)})")
+            elif kind == "tool_call_response":
+                parts.append(f"result {json.dumps(part.get('response'), ensure_ascii=False)}")
+            else:
+                parts.append(f"[{kind}]")
+        return f"{message.get('role', '?')}: " + " ".join(parts)
+    except (ValueError, TypeError, AttributeError, IndexError, KeyError):
+        return messages
 
 
 def _count(node: Node) -> int:
