@@ -65,6 +65,7 @@ class _State:
     delay_s: float = 0.0
     spans: list[ReceivedSpan] = field(default_factory=list)
     metric_names: set[str] = field(default_factory=set)
+    headers: list[dict[str, str]] = field(default_factory=list)  # per accepted request, lower-case keys
     requests: int = 0
     rejected: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -120,6 +121,10 @@ class _Receiver:
     @property
     def rejected(self) -> int:
         return self.state.rejected
+
+    def request_headers(self) -> list[dict[str, str]]:
+        with self.state.lock:
+            return list(self.state.headers)
 
     def metric_names(self) -> set[str]:
         with self.state.lock:
@@ -199,6 +204,8 @@ class OtlpHttpReceiver(_Receiver):
 
             def do_POST(self) -> None:  # noqa: N802 - http.server naming
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with receiver.state.lock:
+                    receiver.state.headers.append({k.lower(): v for k, v in self.headers.items()})
                 if not receiver._admit():
                     self._reply(receiver.state.status, b"")
                     return
@@ -282,6 +289,8 @@ class OtlpGrpcReceiver(_Receiver):
 
         class Service(trace_service_pb2_grpc.TraceServiceServicer):
             def Export(self, request, context):  # noqa: N802 - generated name
+                with receiver.state.lock:
+                    receiver.state.headers.append({k.lower(): v for k, v in context.invocation_metadata()})
                 if not receiver._admit():
                     context.abort(grpc.StatusCode.UNAVAILABLE, "receiver set to fail")
                 receiver.state.add_traces(request)

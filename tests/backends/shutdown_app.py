@@ -1,4 +1,5 @@
-"""An application whose OTLP endpoint is unreachable; run by test_shutdown.py in its own interpreter.
+"""A small traced application run in its own interpreter by test_shutdown.py (unreachable endpoint)
+and test_otlp_env.py (configured by environment variables only).
 
     python shutdown_app.py ENDPOINT PROTOCOL JSONL_DIR {explicit|atexit} N
 
@@ -19,8 +20,9 @@ def step(i: int) -> int:
 
 def main() -> int:
     endpoint, protocol, jsonl_dir, how, n = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
-    actiontrace.configure(service_name="shutdown-app", otlp_endpoint=endpoint, otlp_protocol=protocol,
-                          jsonl_path=jsonl_dir, instrument=[])
+    # Empty endpoint/protocol: configured from the OTEL_EXPORTER_OTLP_* variables alone.
+    actiontrace.configure(service_name="shutdown-app", otlp_endpoint=endpoint or None,
+                          otlp_protocol=protocol or None, jsonl_path=jsonl_dir, instrument=[])
     for i in range(n):
         step(i)
     if how == "explicit":
