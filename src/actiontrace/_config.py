@@ -1,9 +1,11 @@
 """``configure()``: the convenience SDK setup for applications that have none.
 
 Pipeline: SessionSpanProcessor (stamps session values and the decision path at start),
-then every exporting processor behind a RedactingSpanProcessor, so nothing secret
-leaves the process: batch → JSONL files (the embedded default, ``./traces/``) and,
-when an endpoint is configured, batch → OTLP.
+then every exporter behind redaction, so nothing secret leaves the process: batch →
+redaction → JSONL files (the embedded default, ``./traces/``) and, when an endpoint is
+configured, batch → redaction → OTLP. Batch pipelines redact in their worker thread
+(``RedactingSpanExporter``), keeping the cost off the application thread; extra
+synchronous processors go behind ``RedactingSpanProcessor``.
 """
 
 from __future__ import annotations
@@ -141,7 +143,7 @@ def _build(key, service_name, jsonl_path, otlp_endpoint, otlp_protocol, capture_
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
     from ._session_processor import SessionSpanProcessor
-    from .redaction import RedactingSpanProcessor, set_default_redactor
+    from .redaction import RedactingSpanExporter, RedactingSpanProcessor, set_default_redactor
 
     if capture_content is not None:
         _capture.settings.enabled = bool(capture_content)
@@ -166,9 +168,9 @@ def _build(key, service_name, jsonl_path, otlp_endpoint, otlp_protocol, capture_
     if path is not None:
         from .exporters import JsonlSpanExporter
 
-        processors.append(RedactingSpanProcessor(BatchSpanProcessor(JsonlSpanExporter(path))))
+        processors.append(BatchSpanProcessor(RedactingSpanExporter(JsonlSpanExporter(path))))
     if endpoint:
-        processors.append(RedactingSpanProcessor(BatchSpanProcessor(_otlp_exporter(endpoint, protocol))))
+        processors.append(BatchSpanProcessor(RedactingSpanExporter(_otlp_exporter(endpoint, protocol))))
     for extra in span_processors:
         processors.append(RedactingSpanProcessor(extra))
     for processor in processors:

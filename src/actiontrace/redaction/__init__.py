@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 from ._redactor import Redactor, default_redactor, set_default_redactor
 
 if TYPE_CHECKING:
+    from ._exporter import RedactingSpanExporter
     from ._processor import RedactingSpanProcessor
 
-__all__ = ["Redactor", "RedactingSpanProcessor", "default_redactor", "set_default_redactor"]
+__all__ = ["Redactor", "RedactingSpanProcessor", "RedactingSpanExporter", "default_redactor", "set_default_redactor"]
 
 
 def __getattr__(name: str) -> Any:
@@ -22,4 +23,8 @@ def __getattr__(name: str) -> Any:
         from ._processor import RedactingSpanProcessor
 
         return RedactingSpanProcessor
+    if name == "RedactingSpanExporter":
+        from ._exporter import RedactingSpanExporter
+
+        return RedactingSpanExporter
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

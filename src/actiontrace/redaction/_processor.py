@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from typing import Any, Optional
 
 from opentelemetry import trace as trace_api
@@ -29,6 +30,36 @@ def _attrs(values: dict, dropped: int) -> BoundedAttributes:
     out = BoundedAttributes(maxlen=None, attributes=values, immutable=True, max_value_len=None)
     out.dropped = dropped
     return out
+
+
+def _plain(attrs: Any) -> Any:
+    """The dict behind OpenTelemetry's ``BoundedAttributes`` (else ``attrs`` itself).
+    Iterating the Mapping costs a Python-level ``__iter__``/``__getitem__`` per key,
+    which was most of the time spent on a span with nothing to redact; the attributes of
+    an ended span, event or link are immutable, so reading the dict is safe."""
+    if type(attrs) is dict:
+        return attrs
+    inner = getattr(attrs, "_dict", None)
+    return inner if type(inner) is dict else attrs
+
+
+_ATTRIBUTES = ReadableSpan.attributes
+_EVENTS = ReadableSpan.events
+_LINKS = ReadableSpan.links
+
+
+def _parts(span: ReadableSpan) -> tuple[Any, Sequence[Any], Sequence[Any]]:
+    """(attributes, events, links) of an ended span, read from the SDK's own containers
+    when the span class does not override the public properties (they copy: a
+    ``MappingProxyType`` over the attributes, a tuple of each ``BoundedList``)."""
+    cls = type(span)
+    if cls.attributes is _ATTRIBUTES and cls.events is _EVENTS and cls.links is _LINKS:
+        raw_attrs = span._attributes
+        events = getattr(span._events, "_dq", None)
+        links = getattr(span._links, "_dq", None)
+        if events is not None and links is not None:
+            return (_plain(raw_attrs) if raw_attrs else None), events, links
+    return span.attributes, span.events, span.links
 
 
 def _bounded(items: list, dropped: int) -> BoundedList:
@@ -84,70 +115,75 @@ class RedactingSpanProcessor(SpanProcessor):
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         return self._inner.force_flush(timeout_millis)
 
-    # ------------------------------------------------------------------
     def redact_span(self, span: ReadableSpan) -> ReadableSpan:
         """The span itself when nothing needs redacting, else a redacted copy."""
-        r = self._redactor or default_redactor()
-        audit: list[str] = []
-        attrs = span.attributes
-        new_attrs, hits = r.redact_attributes(attrs, "attributes.", REDACTED) if attrs else (None, [])
+        return redact_span(span, self._redactor)
+
+
+def redact_span(span: ReadableSpan, redactor: Optional[Redactor] = None) -> ReadableSpan:
+    """``span`` itself when nothing needs redacting, else a redacted copy (the ended span
+    is shared with other processors, so it is never changed)."""
+    r = redactor or default_redactor()
+    audit: list[str] = []
+    attrs = span.attributes
+    new_attrs, hits = r.redact_attributes(attrs, "attributes.", REDACTED) if attrs else (None, [])
+    audit.extend(hits)
+
+    new_events = None
+    events = span.events
+    for i, event in enumerate(events):
+        if not event.attributes:
+            continue
+        changed, hits = r.redact_attributes(event.attributes, f"events[{i}].")
+        if changed is None:
+            continue
         audit.extend(hits)
+        if new_events is None:
+            new_events = list(events)
+        new_events[i] = Event(event.name, _attrs(changed, event.dropped_attributes), event.timestamp)
 
-        new_events = None
-        events = span.events
-        for i, event in enumerate(events):
-            if not event.attributes:
-                continue
-            changed, hits = r.redact_attributes(event.attributes, f"events[{i}].")
-            if changed is None:
-                continue
-            audit.extend(hits)
-            if new_events is None:
-                new_events = list(events)
-            new_events[i] = Event(event.name, _attrs(changed, event.dropped_attributes), event.timestamp)
+    new_links = None
+    links = span.links
+    for i, link in enumerate(links):
+        if not link.attributes:
+            continue
+        changed, hits = r.redact_attributes(link.attributes, f"links[{i}].")
+        if changed is None:
+            continue
+        audit.extend(hits)
+        if new_links is None:
+            new_links = list(links)
+        new_links[i] = trace_api.Link(link.context, _attrs(changed, link.dropped_attributes))
 
-        new_links = None
-        links = span.links
-        for i, link in enumerate(links):
-            if not link.attributes:
-                continue
-            changed, hits = r.redact_attributes(link.attributes, f"links[{i}].")
-            if changed is None:
-                continue
-            audit.extend(hits)
-            if new_links is None:
-                new_links = list(links)
-            new_links[i] = trace_api.Link(link.context, _attrs(changed, link.dropped_attributes))
+    status = span.status
+    description = status.description
+    if description:
+        text, ids = r.redact_text(description)
+        if ids:
+            audit.extend(f"status.description:{i}" for i in ids)
+            status = Status(status.status_code, text)
 
-        status = span.status
-        description = status.description
-        if description:
-            text, ids = r.redact_text(description)
-            if ids:
-                audit.extend(f"status.description:{i}" for i in ids)
-                status = Status(status.status_code, text)
+    if not audit:
+        return span
 
-        if not audit:
-            return span
-
-        values = dict(attrs) if new_attrs is None else new_attrs
-        previous = values.get(REDACTED)
-        if isinstance(previous, (list, tuple)):
-            audit = [str(p) for p in previous] + audit
-        values[REDACTED] = tuple(dict.fromkeys(audit))
-        return ReadableSpan(
-            name=span.name,
-            context=span.context,
-            parent=span.parent,
-            resource=span.resource,
-            attributes=_attrs(values, span.dropped_attributes),
-            events=_bounded(list(events) if new_events is None else new_events, span.dropped_events),
-            links=_bounded(list(links) if new_links is None else new_links, span.dropped_links),
-            kind=span.kind,
-            status=status,
-            start_time=span.start_time,
-            end_time=span.end_time,
-            # the deprecated property warns on access; the field is plain data
-            instrumentation_info=getattr(span, "_instrumentation_info", None),
-            instrumentation_scope=span.instrumentation_scope,
-        )
+    values = dict(attrs) if new_attrs is None else new_attrs
+    previous = values.get(REDACTED)
+    if isinstance(previous, (list, tuple)):
+        audit = [str(p) for p in previous] + audit
+    values[REDACTED] = tuple(dict.fromkeys(audit))
+    return ReadableSpan(
+        name=span.name,
+        context=span.context,
+        parent=span.parent,
+        resource=span.resource,
+        attributes=_attrs(values, span.dropped_attributes),
+        events=_bounded(list(events) if new_events is None else new_events, span.dropped_events),
+        links=_bounded(list(links) if new_links is None else new_links, span.dropped_links),
+        kind=span.kind,
+        status=status,
+        start_time=span.start_time,
+        end_time=span.end_time,
+        # the deprecated property warns on access; the field is plain data
+        instrumentation_info=getattr(span, "_instrumentation_info", None),
+        instrumentation_scope=span.instrumentation_scope,
+    )
