@@ -111,6 +111,14 @@ class Call:
             tracing_failed("Call.start")
         return self
 
+    def attach(self):
+        """Make the span (and its totals) current; returns the token for :func:`detach`."""
+        try:
+            return context_api.attach(self.ctx) if self.ctx is not None else None
+        except Exception:
+            tracing_failed("Call.attach")
+            return None
+
     def set_output(self, result: Any) -> None:
         span = self.span
         try:
@@ -134,3 +142,12 @@ class Call:
             except Exception:
                 tracing_failed("Call.finish")
         end_span(self.span)
+
+
+def detach(token) -> None:
+    """Undo :meth:`Call.attach` (a no-op for the None token of a failed attach)."""
+    if token is not None:
+        try:
+            context_api.detach(token)
+        except Exception:
+            tracing_failed("detach")

@@ -15,29 +15,12 @@ from typing import Any, Callable
 from opentelemetry import context as context_api
 
 from . import _kinds
-from ._calls import Binder, Call
+from ._calls import Binder, Call, detach
 from ._generators import traced_async_generator, traced_generator
-from ._safety import tracing_failed
 
 
 def _underlying(fn: Any) -> Any:
     return fn.__func__ if isinstance(fn, (classmethod, staticmethod)) else fn
-
-
-def _attach(call: Call):
-    try:
-        return context_api.attach(call.ctx) if call.ctx is not None else None
-    except Exception:
-        tracing_failed("attach")
-        return None
-
-
-def _detach(token) -> None:
-    if token is not None:
-        try:
-            context_api.detach(token)
-        except Exception:
-            tracing_failed("detach")
 
 
 def _make_wrapper(fn: Any, spec: _kinds.SpanSpec) -> Any:
@@ -62,14 +45,14 @@ def _make_wrapper(fn: Any, spec: _kinds.SpanSpec) -> Any:
 
         async def wrapper(wrapped, instance, args, kwargs):
             call = Call(spec).start(binder, instance, args, kwargs)
-            token = _attach(call)
+            token = call.attach()
             try:
                 result = await wrapped(*args, **kwargs)
             except BaseException as exc:
-                _detach(token)
+                detach(token)
                 call.finish(exc)
                 raise
-            _detach(token)
+            detach(token)
             call.set_output(result)
             call.finish()
             return result
@@ -78,14 +61,14 @@ def _make_wrapper(fn: Any, spec: _kinds.SpanSpec) -> Any:
 
         def wrapper(wrapped, instance, args, kwargs):
             call = Call(spec).start(binder, instance, args, kwargs)
-            token = _attach(call)
+            token = call.attach()
             try:
                 result = wrapped(*args, **kwargs)
             except BaseException as exc:
-                _detach(token)
+                detach(token)
                 call.finish(exc)
                 raise
-            _detach(token)
+            detach(token)
             call.set_output(result)
             call.finish()
             return result

@@ -12,27 +12,10 @@ and records nothing) and ends exactly once — on exhaustion, error,
 
 from __future__ import annotations
 
-from opentelemetry import context as context_api
 
 from . import _attributes as A
-from ._calls import Call
+from ._calls import Call, detach
 from ._safety import tracing_failed
-
-
-def _attach(call: Call):
-    try:
-        return context_api.attach(call.ctx) if call.ctx is not None else None
-    except Exception:
-        tracing_failed("generator attach")
-        return None
-
-
-def _detach(token) -> None:
-    if token is not None:
-        try:
-            context_api.detach(token)
-        except Exception:
-            tracing_failed("generator detach")
 
 
 def _end(call: Call, items: int, completed: bool, exc: BaseException | None = None) -> None:
@@ -54,7 +37,7 @@ def traced_generator(start, gen):
     to_throw: BaseException | None = None
     try:
         while True:
-            token = _attach(call)
+            token = call.attach()
             try:
                 if to_throw is not None:
                     exc, to_throw = to_throw, None
@@ -62,23 +45,23 @@ def traced_generator(start, gen):
                 else:
                     value = gen.send(to_send)
             except StopIteration as stop:
-                _detach(token)
+                detach(token)
                 _end(call, items, True)
                 return stop.value
             except BaseException as exc:
-                _detach(token)
+                detach(token)
                 _end(call, items, False, exc)
                 raise
-            _detach(token)
+            detach(token)
             items += 1
             try:
                 to_send = yield value
             except GeneratorExit:
-                token = _attach(call)
+                token = call.attach()
                 try:
                     gen.close()
                 finally:
-                    _detach(token)
+                    detach(token)
                 _end(call, items, False)
                 raise
             except BaseException as exc:  # caller's .throw(): pass it into the body
@@ -98,7 +81,7 @@ async def traced_async_generator(start, agen):
     to_throw: BaseException | None = None
     try:
         while True:
-            token = _attach(call)
+            token = call.attach()
             try:
                 if to_throw is not None:
                     exc, to_throw = to_throw, None
@@ -106,23 +89,23 @@ async def traced_async_generator(start, agen):
                 else:
                     value = await agen.asend(to_send)
             except StopAsyncIteration:
-                _detach(token)
+                detach(token)
                 _end(call, items, True)
                 return
             except BaseException as exc:
-                _detach(token)
+                detach(token)
                 _end(call, items, False, exc)
                 raise
-            _detach(token)
+            detach(token)
             items += 1
             try:
                 to_send = yield value
             except GeneratorExit:
-                token = _attach(call)
+                token = call.attach()
                 try:
                     await agen.aclose()
                 finally:
-                    _detach(token)
+                    detach(token)
                 _end(call, items, False)
                 raise
             except BaseException as exc:
