@@ -152,3 +152,20 @@ def test_a_drop_is_logged_once_not_per_span(receiver, caplog):
 def test_unknown_protocol_is_refused():
     with pytest.raises(ValueError):
         _otlp.otlp_exporter("http://127.0.0.1:1", "smoke-signals")
+
+
+def test_configure_shaped_branch_redacts_on_the_export_thread(receiver):
+    """BatchSpanProcessor -> back-off -> RedactingSpanExporter -> OTLP: no secret reaches the wire."""
+    from actiontrace.redaction import RedactingSpanExporter
+
+    secret = "sk-proj-" + "Q7x" * 12
+    processor = _otlp.otlp_span_processor(receiver.traces_url, wrap=RedactingSpanExporter)
+    provider = TracerProvider()
+    provider.add_span_processor(processor)
+    span = provider.get_tracer("t").start_span("call", attributes={"api_key": secret, "note": f"key={secret}"})
+    span.end()
+    provider.shutdown()
+    (got,) = receiver.spans
+    assert secret not in repr(got.attributes)
+    assert set(got.attributes) >= {"api_key", "note"}
+    assert _otlp.export_stats()["exported"] == 1

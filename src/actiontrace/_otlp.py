@@ -243,14 +243,20 @@ def otlp_exporter(endpoint: str | None, protocol: str = "http/protobuf") -> Span
 
 
 def otlp_span_processor(endpoint: str | None, protocol: str = "http/protobuf", *,
+                        wrap: Callable[[SpanExporter], SpanExporter] | None = None,
                         retry_after_s: float = DEFAULT_RETRY_AFTER_S,
                         exporter: SpanExporter | None = None, **batch_options: Any) -> DropCountingProcessor:
     """The whole OTLP branch of configure(): count, batch (OTEL_BSP_* honoured), back off, export.
 
     ``endpoint`` is passed to the exporter as is (a full /v1/traces URL for http/protobuf).
+    ``wrap`` goes around the SDK exporter, inside the back-off (configure() passes
+    ``RedactingSpanExporter``, so redaction runs on the export thread):
+    BatchSpanProcessor -> ResilientSpanExporter -> wrap(OTLPSpanExporter).
     """
-    inner = exporter if exporter is not None else otlp_exporter(endpoint, protocol)
-    resilient = ResilientSpanExporter(inner, timeout_s=_timeout_s(inner), retry_after_s=retry_after_s,
+    raw = exporter if exporter is not None else otlp_exporter(endpoint, protocol)
+    timeout = _timeout_s(raw)
+    inner = wrap(raw) if wrap is not None else raw
+    resilient = ResilientSpanExporter(inner, timeout_s=timeout, retry_after_s=retry_after_s,
                                       endpoint=str(endpoint or "(OTEL_EXPORTER_OTLP_ENDPOINT)"))
     return DropCountingProcessor(BatchSpanProcessor(resilient, **batch_options), endpoint=str(endpoint or ""),
                                  exporter=resilient)
