@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from opentelemetry import metrics
+from opentelemetry.sdk.trace import SpanProcessor as _SpanProcessor
 
 from actiontrace import _attributes as A
 from actiontrace._safety import tracing_failed
@@ -236,9 +237,6 @@ def shutdown_metrics(timeout_millis: float = 10_000) -> None:
         provider.shutdown(timeout_millis=timeout_millis)
     except Exception:
         tracing_failed("metrics.shutdown")
-
-
-from opentelemetry.sdk.trace import SpanProcessor as _SpanProcessor  # noqa: E402 - only this class needs the SDK
 
 
 class ToolMetricsSpanProcessor(_SpanProcessor):
