@@ -234,9 +234,16 @@ class OtlpHttpReceiver(_Receiver):
                 self.end_headers()
                 self.wfile.write(payload)
 
-        ThreadingHTTPServer.allow_reuse_address = True
-        self._server = ThreadingHTTPServer(("127.0.0.1", self._port), Handler)
-        self._server.daemon_threads = True
+        class Server(ThreadingHTTPServer):
+            allow_reuse_address = True
+            daemon_threads = True
+
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                # A client that gave up (timeout against 'slow' mode) or a connection closed by
+                # stop() is expected here, not worth a traceback.
+                pass
+
+        self._server = Server(("127.0.0.1", self._port), Handler)
         self._port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, name="otlp-http-receiver",
                                         daemon=True)
