@@ -125,16 +125,15 @@ def redact_span(span: ReadableSpan, redactor: Optional[Redactor] = None) -> Read
     is shared with other processors, so it is never changed)."""
     r = redactor or default_redactor()
     audit: list[str] = []
-    attrs = span.attributes
+    attrs, events, links = _parts(span)
     new_attrs, hits = r.redact_attributes(attrs, "attributes.", REDACTED) if attrs else (None, [])
     audit.extend(hits)
 
     new_events = None
-    events = span.events
     for i, event in enumerate(events):
         if not event.attributes:
             continue
-        changed, hits = r.redact_attributes(event.attributes, f"events[{i}].")
+        changed, hits = r.redact_attributes(_plain(event.attributes), f"events[{i}].")
         if changed is None:
             continue
         audit.extend(hits)
@@ -143,11 +142,10 @@ def redact_span(span: ReadableSpan, redactor: Optional[Redactor] = None) -> Read
         new_events[i] = Event(event.name, _attrs(changed, event.dropped_attributes), event.timestamp)
 
     new_links = None
-    links = span.links
     for i, link in enumerate(links):
         if not link.attributes:
             continue
-        changed, hits = r.redact_attributes(link.attributes, f"links[{i}].")
+        changed, hits = r.redact_attributes(_plain(link.attributes), f"links[{i}].")
         if changed is None:
             continue
         audit.extend(hits)
@@ -166,7 +164,7 @@ def redact_span(span: ReadableSpan, redactor: Optional[Redactor] = None) -> Read
     if not audit:
         return span
 
-    values = dict(attrs) if new_attrs is None else new_attrs
+    values = dict(attrs or {}) if new_attrs is None else new_attrs
     previous = values.get(REDACTED)
     if isinstance(previous, (list, tuple)):
         audit = [str(p) for p in previous] + audit
