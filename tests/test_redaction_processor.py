@@ -12,10 +12,21 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from actiontrace._attributes import REDACTED
-from actiontrace.redaction import RedactingSpanProcessor, Redactor
+from actiontrace.redaction import RedactingSpanProcessor, Redactor, _accel, set_default_redactor
 from secret_corpus import secrets
 
 CORPUS = secrets(seed=777)
+
+
+@pytest.fixture(autouse=True, params=("re", "hyperscan"))
+def engine(request, monkeypatch):
+    """Both prefilter engines (Hyperscan skipped, not counted, when not installed)."""
+    if request.param == "hyperscan" and not _accel.available():
+        pytest.skip("hyperscan not installed (optional extra)")
+    monkeypatch.setenv("ACTIONTRACE_REDACTION_ENGINE", request.param)
+    set_default_redactor(None)
+    yield request.param
+    set_default_redactor(None)
 
 
 class Recorder(SimpleSpanProcessor):

@@ -3,15 +3,33 @@
 from __future__ import annotations
 
 import json
+import random
 import re
+import sys
+import threading
 
 import pytest
 
-from actiontrace.redaction import Redactor, default_redactor, set_default_redactor
+from actiontrace.redaction import Redactor, _accel, default_redactor, set_default_redactor
 from secret_corpus import benign, pii, secrets
 
 R = Redactor()
 CORPUS = secrets()
+ENGINES = ("re", "hyperscan")
+
+
+@pytest.fixture(autouse=True, params=ENGINES)
+def engine(request, monkeypatch):
+    """Every test runs against both prefilter engines: the pure-Python one and the
+    optional Hyperscan accelerator (skipped, and so not counted, when not installed)."""
+    if request.param == "hyperscan" and not _accel.available():
+        pytest.skip("hyperscan not installed (optional extra)")
+    monkeypatch.setenv("ACTIONTRACE_REDACTION_ENGINE", request.param)
+    monkeypatch.setattr(sys.modules[__name__], "R", Redactor(engine=request.param))
+    assert R.engine == request.param
+    set_default_redactor(None)
+    yield request.param
+    set_default_redactor(None)
 
 
 def runs(secret: str, n: int = 8):
@@ -224,3 +242,111 @@ def test_rules_module_does_not_import_the_sdk():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# --------------------------------------------------------------------------- span fast path
+BENIGN_ATTRS = {
+    "gen_ai.request.model": "gpt-4o-mini", "gen_ai.operation.name": "chat", "session.id": "3f0c8a9e-1b2d",
+    "actiontrace.path": "/support-agent/search_database", "gen_ai.usage.input_tokens": 1200,
+    "actiontrace.cost.usd": 0.00123, "gen_ai.request.stop_sequences": ("\n\n", "END"), "flag": True,
+    "actiontrace.input": json.dumps({"query": "refund policy " * 40, "max_tokens": 512, "token_count": 3}),
+}
+
+
+@pytest.mark.parametrize("rule,secret,text", CORPUS[::3], ids=[c[0] for c in CORPUS[::3]])
+@pytest.mark.parametrize("where", ["first", "last", "in-list"])
+def test_span_gate_finds_one_secret_among_many_attributes(rule, secret, text, where):
+    R.redact_attributes(BENIGN_ATTRS)  # warm: every key known benign, so the joined gate runs
+    assert R.redact_attributes(BENIGN_ATTRS) == (None, [])
+    attrs = dict(BENIGN_ATTRS)
+    if where == "in-list":
+        attrs["gen_ai.request.stop_sequences"] = ("END", text)
+    elif where == "first":
+        attrs = {"note": text, **attrs}
+    else:
+        attrs["note"] = text
+    R.redact_attributes(attrs)  # learn "note"
+    new, hits = R.redact_attributes(attrs)
+    assert new is not None and any(h.endswith(":" + rule) for h in hits)
+    assert_gone(secret, json.dumps(new))
+
+
+def test_span_gate_keeps_user_patterns_exact():
+    # A user pattern anchored to a whole value must still fire when other strings are around.
+    r = Redactor(extra_patterns={"order-ref": r"^ORD-[0-9]{6}$"})
+    attrs = {"a": "hello there", "b": "ORD-123456", "c": "world wide"}
+    r.redact_attributes(attrs)
+    new, hits = r.redact_attributes(attrs)
+    assert new["b"] == "[REDACTED:order-ref]" and hits == ["b:order-ref"]
+
+
+def test_engine_choice_and_validation(monkeypatch):
+    assert Redactor(engine="re").engine == "re"
+    monkeypatch.setenv("ACTIONTRACE_REDACTION_ENGINE", "re")
+    assert Redactor().engine == "re"
+    with pytest.raises(ValueError):
+        Redactor(engine="pcre")
+    monkeypatch.setenv("ACTIONTRACE_REDACTION_ENGINE", "auto")
+    assert Redactor().engine == ("hyperscan" if _accel.available() else "re")
+
+
+# --------------------------------------------------------------------------- hyperscan patterns
+def _variants(needle: str, rng: random.Random) -> list[str]:
+    out = [needle, needle.upper(), needle.lower(), "".join(c.upper() if rng.random() < 0.5 else c for c in needle)]
+    if needle.endswith((":", "=")):  # the rules allow quotes and blanks before a separator
+        key, sep = needle[:-1], needle[-1]
+        out += [f'"{key}" {sep} ', f"'{key}'{sep}", f'\\"{key}\\"{sep}', f"{key}\t{sep}"]
+    return out
+
+
+@pytest.mark.parametrize("engine", ["hyperscan"], indirect=True)
+def test_hyperscan_patterns_match_every_needle_spelling(engine):
+    rng = random.Random(5)
+    for needle in R._needle_list:
+        for v in _variants(needle, rng):
+            text = "ordinary words " + v + " more words"
+            assert R._accel.search(text) is True, (needle, v)
+
+
+@pytest.mark.parametrize("engine", ["hyperscan"], indirect=True)
+def test_hyperscan_and_pure_redact_random_text_alike(engine):
+    # Texts stitched from secrets, needle spellings, key/value shapes and noise: whatever
+    # the pure engine redacts, the accelerated one redacts the same way.
+    pure = Redactor(engine="re")
+    rng = random.Random(11)
+    pieces = [c[2] for c in CORPUS] + list(R._needle_list) + benign()
+    pieces += [f'"{k}": "{rnd}"' for k in ("password", "API_KEY", "Token", "x-api-key") for rnd in ("hunter2!x", "a1b2c3d4e5")]
+    noise = "sk-_:=/IJKGaecpwordtnAZShfx.\"' y"
+    for _ in range(1500):
+        parts = [rng.choice(pieces) for _ in range(rng.randint(1, 3))]
+        parts.insert(rng.randint(0, len(parts)), "".join(rng.choice(noise) for _ in range(rng.randint(0, 12))))
+        text = rng.choice(["", " ", "\n", "; "]).join(parts)
+        assert R.redact_text(text) == pure.redact_text(text), text
+
+
+def test_prefilter_scans_from_many_threads():
+    secret_text = CORPUS[0][2]
+    results: list[bool] = []
+    lock = threading.Lock()
+
+    def work():
+        mine = [R.might_contain_secret(secret_text) and not R.might_contain_secret("plain words " * 20)
+                for _ in range(300)]
+        with lock:
+            results.extend(mine)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 2400 and all(results)
+
+
+def test_auto_engine_is_right_before_its_database_is_ready(monkeypatch):
+    # "auto" compiles in the background; until then the pure path answers.
+    monkeypatch.setenv("ACTIONTRACE_REDACTION_ENGINE", "auto")
+    r = Redactor(extra_keys=[f"zq{random.randrange(10**9)}pin"])  # a needle set not compiled yet
+    text = "config: db_password = hunter2hunter2 end"
+    out, ids = r.redact_text(text)
+    assert "hunter2hunter2" not in out and ids

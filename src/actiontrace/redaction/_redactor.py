@@ -14,12 +14,13 @@ rules (``re.sub`` over an alternation, each rule a named group).
 from __future__ import annotations
 
 import json
+import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Optional, Union
 
-from . import _rules
+from . import _accel, _rules
 from ._rules import MARKER, RULES, Rule
 
 PatternLike = Union[str, "re.Pattern[str]"]
@@ -33,6 +34,7 @@ _MIN_LEN = 6  # nothing shorter can hold a secret worth the name
 _SHORT = 256  # strings up to this length are memoised (they repeat: models, paths, ids)
 _CACHE_MAX = 4096
 _MISS = object()
+_JOIN = "\n"  # joins a span's strings for one gate pass (no needle holds it: checked in _build)
 _JSON_DEPTH = 3  # JSON inside a JSON string inside …: enough for tool-call arguments
 _MAX_DEPTH = 64
 
@@ -135,6 +137,10 @@ class Redactor:
     - ``pii``: also redact e-mail addresses, phone numbers and Luhn-valid card numbers.
     - ``allow(rule_id, text) -> bool``: return True to keep a match (``text`` is the
       matched secret, or the key name for key rules).
+    - ``engine``: how the needle prefilter runs — ``"auto"`` (Hyperscan when the optional
+      ``hyperscan`` package imports, else pure Python), ``"re"`` or ``"hyperscan"``; None
+      reads ``ACTIONTRACE_REDACTION_ENGINE`` (default ``auto``). Only the speed differs;
+      the ``engine`` attribute tells which one is in use.
     """
 
     def __init__(
@@ -145,6 +151,7 @@ class Redactor:
         disable: Iterable[str] = (),
         pii: bool = False,
         allow: Optional[Callable[[str, str], bool]] = None,
+        engine: Optional[str] = None,
     ) -> None:
         self._disabled = frozenset(disable)
         self._allow = allow
@@ -155,12 +162,15 @@ class Redactor:
             if words:
                 self._extra_keys[words] = "-".join(words)
         self._key_cache: dict[str, Optional[str]] = {}
+        self._benign_keys: set[str] = set()  # keys match_key said None to (the span fast path)
         self._text_cache: dict[str, tuple[Optional[str], tuple[str, ...]]] = {}
         self._lock = threading.Lock()
-        self._build(extra_patterns)
+        if engine is None:
+            engine = os.environ.get("ACTIONTRACE_REDACTION_ENGINE", "").strip().lower() or "auto"
+        self._build(extra_patterns, engine)
 
     # ------------------------------------------------------------------ setup
-    def _build(self, extra_patterns) -> None:
+    def _build(self, extra_patterns, engine: str) -> None:
         rules: list[Rule] = [
             r for r in RULES if r.id not in self._disabled and (self.pii or not r.pii)
         ]
@@ -206,6 +216,14 @@ class Redactor:
             extra_rx.append(_flag_prefix(flags) + _GROUP.sub(lambda m: "(?:" if m.group(1) else "", src) + ")")
 
         self._needles = _needle_regex(needles)
+        self._needle_list = list(needles)
+        if any(_JOIN in n for n in needles):
+            raise ValueError("a key or needle must not contain a line break")
+        self.engine, self._accel = _accel.build(engine, needles, _TABLE, _DELETE)
+        # One gate pass over all of a span's strings joined is as exact as one per string,
+        # except for user patterns (their anchors, e.g. ``$``, see the join): those keep
+        # the per-string path.
+        self._joinable = not extra_rx
         if extra_rx:
             # User patterns have no declared needles: they are their own (slower) gate.
             extra_gate = re.compile("|".join(extra_rx))
@@ -234,7 +252,10 @@ class Redactor:
             rid = None
         if len(self._key_cache) >= _CACHE_MAX:
             self._key_cache.clear()
+            self._benign_keys.clear()
         self._key_cache[key] = rid
+        if rid is None:
+            self._benign_keys.add(key)
         return rid
 
     def _allowed(self, rule_id: str, text: str) -> bool:
@@ -248,8 +269,12 @@ class Redactor:
     # ------------------------------------------------------------------ text
     def might_contain_secret(self, text: str) -> bool:
         """The prefilter alone: False means no rule can fire on ``text``."""
-        if self._needles is not None and self._needles.search(_translate(text)[::-1]) is not None:
-            return True
+        if self._needles is not None:
+            hit = self._accel.search(text) if self._accel is not None else None
+            if hit is None:
+                hit = self._needles.search(_translate(text)[::-1]) is not None
+            if hit:
+                return True
         for gate in self._gates:
             if gate(text):
                 return True
@@ -414,6 +439,8 @@ class Redactor:
         """Redact OpenTelemetry attribute values (str, bool, int, float or sequences of
         them). Returns ``(new_attributes, ["<prefix><key>:rule-id", ...])``, with None in
         place of the dict when nothing changed. ``skip`` names a key to leave alone."""
+        if self._joinable and self._span_clean(attrs):
+            return None, []
         out: Optional[dict] = None
         hits: list[str] = []
         key_cache = self._key_cache
@@ -466,6 +493,29 @@ class Redactor:
             out[k] = nv
         return out, hits
 
+    def _span_clean(self, attrs: Mapping[str, Any]) -> bool:
+        """True when nothing in ``attrs`` can be redacted: every key is one ``match_key``
+        already called benign, and one prefilter pass over all string values joined says
+        no. A False answer only means "look closer" (the per-value path)."""
+        if not self._benign_keys.issuperset(attrs):
+            return False
+        texts: list[str] = []
+        for v in attrs.values():
+            t = type(v)
+            if t is str:
+                texts.append(v)
+            elif t is tuple or t is list:
+                for item in v:
+                    if type(item) is str:
+                        texts.append(item)
+                    elif not (type(item) in _SCALARS):
+                        return False
+            elif t not in _SCALARS:
+                return False  # anything unusual (a str subclass…) takes the careful path
+        return not texts or not self.might_contain_secret(_JOIN.join(texts))
+
+
+_SCALARS = frozenset((int, float, bool, bytes, type(None)))
 
 _default: Optional[Redactor] = None
 _default_lock = threading.Lock()
