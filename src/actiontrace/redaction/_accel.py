@@ -60,14 +60,14 @@ def needle_pattern(needle: str, table: bytes, delete: bytes) -> bytes:
 
 @functools.lru_cache(maxsize=4)
 def _classes(table: bytes, delete: bytes) -> tuple[bytes, ...]:
-    """For each byte, the bytes a pattern accepts in its place: a letter in either case
-    (the rules' own literals, some case-blind), a separator-like anchor (``- _ : = /``)
+    """For each byte, what a pattern accepts in its place: a letter in either case (the
+    database is compiled caseless; the rules' own literals, some case-blind), a separator-like anchor (``- _ : = /``)
     as any of them (as the translation does), any other byte as the bytes translated
     alike."""
     out = []
     for b in range(256):
         if 65 <= b <= 90 or 97 <= b <= 122:
-            out.append(_byte_class((b | 32, b & ~32)))
+            out.append(b"%c" % (b | 32))  # compiled caseless: Hyperscan's literal matcher handles case
         elif table[b] == 0:
             out.append(_byte_class(y for y in range(256) if table[y] == 0 and not (65 <= y <= 90)))
         else:
@@ -93,33 +93,33 @@ class HyperscanNeedles:
     def __init__(self, patterns: tuple[bytes, ...]) -> None:
         import hyperscan
 
-        self._hs = hyperscan
         db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         db.compile(expressions=list(patterns), ids=list(range(len(patterns))), elements=len(patterns),
-                   flags=[hyperscan.HS_FLAG_SINGLEMATCH] * len(patterns))
+                   flags=[hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_CASELESS] * len(patterns))
         self._db = db
+        self._scan = db.scan
+        self._terminated = hyperscan.ScanTerminated
         self._proto = hyperscan.Scratch(db)
         self._local = threading.local()  # a scratch space serves one scan at a time
 
-    def _scratch(self):
-        s = getattr(self._local, "scratch", None)
-        if s is None:
-            s = self._local.scratch = self._proto.clone()
-        return s
-
-    @staticmethod
-    def _stop(*_args) -> bool:
-        return True  # the first match answers the question: stop scanning
-
     def search(self, text: str) -> Optional[bool]:
+        local = self._local
         try:
-            self._db.scan(text.encode("utf-8", "surrogatepass"), match_event_handler=self._stop,
-                          scratch=self._scratch())
-        except self._hs.ScanTerminated:
+            scratch = local.scratch
+        except AttributeError:
+            scratch = local.scratch = self._proto.clone()
+        try:
+            # positional (data, handler, flags, context, scratch): keyword parsing costs here
+            self._scan(text.encode("utf-8", "surrogatepass"), _stop, 0, None, scratch)
+        except self._terminated:
             return True
         except Exception:
             return None
         return False
+
+
+def _stop(*_args) -> bool:
+    return True  # the first match answers the question: stop scanning
 
 
 def _compiled(patterns: tuple[bytes, ...]) -> HyperscanNeedles:

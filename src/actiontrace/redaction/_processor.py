@@ -48,16 +48,26 @@ _EVENTS = ReadableSpan.events
 _LINKS = ReadableSpan.links
 
 
+_PLAIN_CLASSES: dict[type, bool] = {}
+
+
 def _parts(span: ReadableSpan) -> tuple[Any, Sequence[Any], Sequence[Any]]:
     """(attributes, events, links) of an ended span, read from the SDK's own containers
     when the span class does not override the public properties (they copy: a
     ``MappingProxyType`` over the attributes, a tuple of each ``BoundedList``)."""
     cls = type(span)
-    if cls.attributes is _ATTRIBUTES and cls.events is _EVENTS and cls.links is _LINKS:
-        raw_attrs = span._attributes
-        events = getattr(span._events, "_dq", None)
-        links = getattr(span._links, "_dq", None)
-        if events is not None and links is not None:
+    plain = _PLAIN_CLASSES.get(cls)
+    if plain is None:
+        plain = _PLAIN_CLASSES[cls] = (
+            cls.attributes is _ATTRIBUTES and cls.events is _EVENTS and cls.links is _LINKS
+        )
+    if plain:
+        try:
+            events, links = span._events._dq, span._links._dq
+        except AttributeError:
+            pass
+        else:
+            raw_attrs = span._attributes
             return (_plain(raw_attrs) if raw_attrs else None), events, links
     return span.attributes, span.events, span.links
 
@@ -126,6 +136,8 @@ def redact_span(span: ReadableSpan, redactor: Optional[Redactor] = None) -> Read
     r = redactor or default_redactor()
     audit: list[str] = []
     attrs, events, links = _parts(span)
+    if not events and not links and not span.status.description and (not attrs or r.nothing_to_redact(attrs)):
+        return span  # the common case, decided by one prefilter pass over the span's strings
     new_attrs, hits = r.redact_attributes(attrs, "attributes.", REDACTED) if attrs else (None, [])
     audit.extend(hits)
 

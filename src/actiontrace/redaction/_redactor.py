@@ -439,7 +439,7 @@ class Redactor:
         """Redact OpenTelemetry attribute values (str, bool, int, float or sequences of
         them). Returns ``(new_attributes, ["<prefix><key>:rule-id", ...])``, with None in
         place of the dict when nothing changed. ``skip`` names a key to leave alone."""
-        if self._joinable and self._span_clean(attrs):
+        if self.nothing_to_redact(attrs):
             return None, []
         out: Optional[dict] = None
         hits: list[str] = []
@@ -493,29 +493,43 @@ class Redactor:
             out[k] = nv
         return out, hits
 
-    def _span_clean(self, attrs: Mapping[str, Any]) -> bool:
-        """True when nothing in ``attrs`` can be redacted: every key is one ``match_key``
-        already called benign, and one prefilter pass over all string values joined says
-        no. A False answer only means "look closer" (the per-value path)."""
-        if not self._benign_keys.issuperset(attrs):
+    def nothing_to_redact(self, attrs: Mapping[str, Any]) -> bool:
+        """True when nothing in the attribute mapping ``attrs`` can be redacted: every key
+        is one ``match_key`` already called benign, and one prefilter pass over all string
+        values joined says no. False only means "look closer" (``redact_attributes``)."""
+        if not self._joinable or not self._benign_keys.issuperset(attrs):
             return False
+        # Strings, and anything that is not a plain number (sequences, odd types): join
+        # refuses all but strings, and a refusal sends the span down the careful path.
+        texts = [v for v in attrs.values() if type(v) not in _NUMBERS]
+        if not texts:
+            return True
+        try:
+            joined = _JOIN.join(texts)
+        except TypeError:
+            return self._sequences_clean(texts)
+        accel = self._accel
+        if accel is not None and accel.search(joined) is False:  # the usual answer, one call
+            for gate in self._gates:
+                if gate(joined):
+                    return False
+            return True
+        return not self.might_contain_secret(joined)
+
+    def _sequences_clean(self, values: list) -> bool:
         texts: list[str] = []
-        for v in attrs.values():
-            t = type(v)
-            if t is str:
+        for v in values:
+            if isinstance(v, str):
                 texts.append(v)
-            elif t is tuple or t is list:
-                for item in v:
-                    if type(item) is str:
-                        texts.append(item)
-                    elif not (type(item) in _SCALARS):
-                        return False
-            elif t not in _SCALARS:
-                return False  # anything unusual (a str subclass…) takes the careful path
-        return not texts or not self.might_contain_secret(_JOIN.join(texts))
+            elif type(v) in _SEQUENCES and all(type(x) in _NUMBERS or isinstance(x, str) for x in v):
+                texts.extend([x for x in v if isinstance(x, str)])
+            else:
+                return False  # anything unusual takes the careful path
+        return not self.might_contain_secret(_JOIN.join(texts))
 
 
-_SCALARS = frozenset((int, float, bool, bytes, type(None)))
+_NUMBERS = frozenset((int, float, bool, type(None)))
+_SEQUENCES = frozenset((tuple, list))
 
 _default: Optional[Redactor] = None
 _default_lock = threading.Lock()
