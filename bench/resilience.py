@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 EXPORT_TIMEOUT_S = 5  # OTEL_EXPORTER_OTLP_TIMEOUT for every scenario (seconds in the Python SDK)
+RATE = 0.0  # calls per second in the children (set from --rate)
 
 
 # --- the application side (child interpreter) ----------------------------------------------
@@ -86,7 +87,12 @@ def _child(args: argparse.Namespace) -> int:
         if n:  # let the driver change the receiver between phases
             print(f"PHASE {phase}", flush=True)
             assert sys.stdin.readline().strip() == "GO"
+        paced_from = time.perf_counter()
         for i in range(per_phase):
+            if args.rate > 0:  # an agent's pace rather than a tight loop
+                delay = paced_from + i / args.rate - time.perf_counter()
+                if delay > 0:
+                    time.sleep(delay)
             t0 = time.perf_counter_ns()
             work(i)
             latencies.append(time.perf_counter_ns() - t0)
@@ -199,7 +205,7 @@ def _run(name: str, protocol: str, endpoint: str | None, calls: int, phases: str
         env = {k: v for k, v in os.environ.items() if not k.startswith(("OTEL_", "ACTIONTRACE_"))}
         env["OTEL_EXPORTER_OTLP_TIMEOUT"] = str(EXPORT_TIMEOUT_S)
         cmd = [sys.executable, __file__, "--child", "--protocol", protocol, "--jsonl", str(Path(tmp) / "traces"),
-               "--calls", str(calls), "--phases", phases, "--resume-wait", str(resume_wait)]
+               "--calls", str(calls), "--phases", phases, "--resume-wait", str(resume_wait), "--rate", str(RATE)]
         if endpoint:
             cmd += ["--endpoint", endpoint]
         t0 = time.perf_counter()
@@ -322,10 +328,15 @@ def main() -> int:
     parser.add_argument("--resume-wait", type=float, default=0.0)
     parser.add_argument("--calls", type=int, default=30_000, help="decorated calls per scenario (default 30000)")
     parser.add_argument("--only", nargs="*", default=[], help="scenario names to run (default: all)")
+    parser.add_argument("--rate", type=float, default=0.0,
+                        help="calls per second (default 0: a tight loop, the worst case for the queues)")
     args = parser.parse_args()
     if args.child:
         return _child(args)
-    print(f"actiontrace resilience: {args.calls} @tool calls per scenario, OTLP export timeout {EXPORT_TIMEOUT_S}s, "
+    global RATE
+    RATE = args.rate
+    pace = f"at {args.rate:g}/s" if args.rate > 0 else "in a tight loop"
+    print(f"actiontrace resilience: {args.calls} @tool calls per scenario {pace}, OTLP export timeout {EXPORT_TIMEOUT_S}s, "
           f"BatchSpanProcessor defaults (queue 2048, batch 512, delay 5s); python {sys.version.split()[0]}",
           flush=True)
     results = _scenarios(args.calls, set(args.only))
