@@ -132,6 +132,9 @@ class _Choice:
         self.role = "assistant"
 
 
+_HEADER_KEYS = ("id", "model", "system_fingerprint", "service_tier")
+
+
 class ChatStreamAccumulator:
     """Assembles ``ChatCompletionChunk``s: text, reasoning, tool-call deltas (arguments in
     pieces, ``None`` pieces skipped), finish reason per choice, usage from the last chunk."""
@@ -143,38 +146,59 @@ class ChatStreamAccumulator:
         self.chunks = 0
 
     def add(self, chunk: Any) -> None:
+        # Runs once per chunk: every field is read once, and header fields only until seen.
         self.chunks += 1
-        for key in ("id", "model", "system_fingerprint", "service_tier"):
-            if get(chunk, key) and key not in self.header:
-                self.header[key] = get(chunk, key)
-        usage = usage_from(get(chunk, "usage"))
+        header = self.header
+        if len(header) < len(_HEADER_KEYS):
+            for key in _HEADER_KEYS:
+                if key not in header:
+                    value = get(chunk, key)
+                    if value:
+                        header[key] = value
+        usage = get(chunk, "usage")
         if usage is not None:
-            self.usage = usage
-        for raw in get(chunk, "choices") or []:
-            choice = self.choices.setdefault(get(raw, "index", 0), _Choice())
+            usage = usage_from(usage)
+            if usage is not None:
+                self.usage = usage
+        for raw in get(chunk, "choices") or ():
+            index = get(raw, "index", 0)
+            choice = self.choices.get(index)
+            if choice is None:
+                choice = self.choices[index] = _Choice()
             delta = get(raw, "delta")
             if delta is not None:
-                if get(delta, "role"):
-                    choice.role = get(delta, "role")
-                if isinstance(get(delta, "content"), str):
-                    choice.text.append(get(delta, "content"))
-                reasoning = get(delta, "reasoning_content") or get(delta, "reasoning")
-                if isinstance(reasoning, str):
-                    choice.reasoning.append(reasoning)
-                if isinstance(get(delta, "refusal"), str):
-                    choice.refusal.append(get(delta, "refusal"))
-                for call in get(delta, "tool_calls") or []:
-                    slot = choice.tools.setdefault(get(call, "index", len(choice.tools)),
-                                                   {"id": None, "name": None, "arguments": []})
-                    if get(call, "id"):
-                        slot["id"] = get(call, "id")
-                    fn = get(call, "function")
-                    if get(fn, "name"):
-                        slot["name"] = get(fn, "name")
-                    if isinstance(get(fn, "arguments"), str):
-                        slot["arguments"].append(get(fn, "arguments"))
-            if get(raw, "finish_reason"):
-                choice.finish_reason = get(raw, "finish_reason")
+                self._add_delta(choice, delta)
+            finish_reason = get(raw, "finish_reason")
+            if finish_reason:
+                choice.finish_reason = finish_reason
+
+    @staticmethod
+    def _add_delta(choice: _Choice, delta: Any) -> None:
+        role = get(delta, "role")
+        if role:
+            choice.role = role
+        content = get(delta, "content")
+        if isinstance(content, str):
+            choice.text.append(content)
+        reasoning = get(delta, "reasoning_content") or get(delta, "reasoning")
+        if isinstance(reasoning, str):
+            choice.reasoning.append(reasoning)
+        refusal = get(delta, "refusal")
+        if isinstance(refusal, str):
+            choice.refusal.append(refusal)
+        for call in get(delta, "tool_calls") or ():
+            slot = choice.tools.setdefault(get(call, "index", len(choice.tools)),
+                                           {"id": None, "name": None, "arguments": []})
+            call_id = get(call, "id")
+            if call_id:
+                slot["id"] = call_id
+            fn = get(call, "function")
+            name = get(fn, "name")
+            if name:
+                slot["name"] = name
+            arguments = get(fn, "arguments")
+            if isinstance(arguments, str):
+                slot["arguments"].append(arguments)
 
     def outcome(self, capture: bool) -> Outcome:
         attrs: dict[str, Any] = {}

@@ -62,7 +62,7 @@ class CompletionStreamAccumulator:
     def add(self, chunk: Any) -> None:
         self.chunks += 1
         for key in ("id", "model", "system_fingerprint"):
-            if get(chunk, key) and key not in self.header:
+            if key not in self.header and get(chunk, key):  # header fields only until seen
                 self.header[key] = get(chunk, key)
         usage = usage_from(get(chunk, "usage"))
         if usage is not None:

@@ -17,10 +17,38 @@ def get(obj: Any, key: str, default: Any = None) -> Any:
     if obj is None:
         return default
     if isinstance(obj, dict):
-        value = obj.get(key, default)
+        value = obj.get(key)
     else:
-        value = getattr(obj, key, default)
+        values = getattr(obj, "__dict__", None)  # an SDK model's fields: the common case, read inline
+        value = values[key] if values is not None and key in values else _attribute(obj, key)
     return default if value is None else value
+
+
+_class_attribute: dict[tuple[type, str], bool] = {}  # (model class, name) -> defined on the class
+
+
+def _on_class(cls: type, key: str) -> bool:
+    # Looked up once per (class, name): pydantic's metaclass answers a miss through a slow
+    # __getattr__ too. Bounded by the classes and constant names this package asks about.
+    try:
+        return _class_attribute[(cls, key)]
+    except KeyError:
+        found = any(key in vars(base) for base in cls.__mro__)
+        if len(_class_attribute) < 4096:
+            _class_attribute[(cls, key)] = found
+        return found
+
+
+def _attribute(obj: Any, key: str) -> Any:
+    """``getattr(obj, key, None)`` for a name not in ``obj.__dict__``, without pydantic's miss
+    path: asking a model for a field it lacks (``reasoning_content`` on every chunk delta) goes
+    through ``__getattr__`` and builds an AttributeError, ~3 µs each. A model keeps its fields in
+    ``__dict__`` and the unknown fields a server sent in ``__pydantic_extra__``, so both are read
+    directly; class attributes (properties, methods) and other objects still use ``getattr``."""
+    extra = getattr(obj, "__pydantic_extra__", None)
+    if type(extra) is dict and not _on_class(type(obj), key):
+        return extra.get(key)
+    return getattr(obj, key, None)
 
 
 def given(value: Any) -> bool:
