@@ -18,7 +18,7 @@ from opentelemetry import trace
 from opentelemetry.trace import SpanKind
 
 from ... import _attributes as A
-from ... import _spans
+from ... import _scope, _spans
 from ..._capture import to_json
 from ..._safety import log_once
 from ._cost import cost_usd
@@ -30,6 +30,10 @@ try:  # the documented context key that tells HTTP instrumentations (httpx, requ
     from opentelemetry.instrumentation.utils import _SUPPRESS_HTTP_INSTRUMENTATION_KEY as _SUPPRESS_HTTP
 except Exception:  # pragma: no cover - older opentelemetry-instrumentation
     _SUPPRESS_HTTP = None
+
+# Set while an instrumented method runs: a nested instrumented method (a helper that calls
+# create() internally) then passes through, so one API call is one span.
+IN_CALL = context_api.create_key("actiontrace-openai-call")
 
 _CONTENT_KEYS = (A.GEN_AI_INPUT_MESSAGES, A.GEN_AI_OUTPUT_MESSAGES, A.GEN_AI_SYSTEM_INSTRUCTIONS,
                  A.GEN_AI_TOOL_DEFINITIONS)
@@ -46,18 +50,35 @@ class Settings:
 settings = Settings()
 
 
+_servers: dict[int, tuple[Any, str | None, int | None]] = {}  # id(base URL) -> (URL, host, port)
+
+
 def _server(client: Any) -> tuple[str | None, int | None]:
+    """Host and port of the client's base URL, worked out once per URL object (a client keeps
+    its URL; the URL's properties re-derive their values on every read)."""
     try:
-        url = getattr(client, "base_url", None)
-        host = getattr(url, "host", None)  # an httpx/httpx2 URL: no re-parsing per call
-        if host is None:
-            parsed = urlsplit(str(url or ""))
-            host, port, scheme = parsed.hostname, parsed.port, parsed.scheme
-        else:
-            port, scheme = url.port, url.scheme
-        return host or None, port or {"https": 443, "http": 80}.get(scheme)
+        # The client's own attribute: openai 3.x's base_url property runs an import per read.
+        url = getattr(client, "_base_url", None) or getattr(client, "base_url", None)
+        cached = _servers.get(id(url))
+        if cached is not None and cached[0] is url:
+            return cached[1], cached[2]
+        host, port = _parse_server(url)
+        if len(_servers) >= 256:  # clients come and go: keep the cache small
+            _servers.clear()
+        _servers[id(url)] = (url, host, port)  # holding the URL keeps its id from being reused
+        return host, port
     except Exception:
         return None, None
+
+
+def _parse_server(url: Any) -> tuple[str | None, int | None]:
+    host = getattr(url, "host", None)  # an httpx/httpx2 URL: no re-parsing
+    if host is None:
+        parsed = urlsplit(str(url or ""))
+        host, port, scheme = parsed.hostname, parsed.port, parsed.scheme
+    else:
+        port, scheme = url.port, url.scheme
+    return host or None, port or {"https": 443, "http": 80}.get(scheme)
 
 
 def provider_name(client: Any) -> str:
@@ -109,11 +130,13 @@ class Call:
         self.start_ns = time.time_ns()
         self.span = _spans.begin(name, span_type="llm", kind=SpanKind.CLIENT, attributes=_encode(attrs),
                                  start_time=self.start_ns)
-        self.totals = _current_totals()
+        self.totals = _scope.current()
 
     # -- while the client method runs ------------------------------------------
     def attach(self) -> Any:
-        ctx = trace.set_span_in_context(self.span)
+        """Make the span current, mark the call as running and, by default, suppress HTTP
+        client spans: one context, one attach (the token goes to ``context_api.detach``)."""
+        ctx = context_api.set_value(IN_CALL, True, trace.set_span_in_context(self.span))
         if settings.suppress_http and _SUPPRESS_HTTP is not None:
             ctx = context_api.set_value(_SUPPRESS_HTTP, True, ctx)
         return context_api.attach(ctx)
@@ -199,14 +222,6 @@ class Call:
                       usage.input_tokens if usage else None, usage.output_tokens if usage else None,
                       error_type, self.address, server_port=self.port, response_model=response_model)
         _spans.end_span(span, end_time)
-
-
-def _current_totals() -> Any:
-    try:
-        from ..._scope import current
-    except Exception:
-        return None
-    return current()
 
 
 _metrics_module: Any = None

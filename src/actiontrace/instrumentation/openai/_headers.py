@@ -4,13 +4,14 @@ Helicone's proxy is traced unchanged."""
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from ..._session import session_from_headers
 
 
 def _helicone_items(headers: Any) -> dict[str, Any]:
-    if not isinstance(headers, Mapping):
+    if not headers or not isinstance(headers, Mapping):  # most calls pass no headers at all
         return {}
     return {k: v for k, v in headers.items() if isinstance(k, str) and k.lower().startswith("helicone-")
             and isinstance(v, (str, int, float, bool))}

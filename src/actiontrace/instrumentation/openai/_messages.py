@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from ... import _config
+from ..._capture import capture_enabled
 from ._util import get, given, parse_arguments
 
 _MODALITY_BY_PREFIX = (("image/", "image"), ("audio/", "audio"), ("video/", "video"))
@@ -243,11 +245,7 @@ _ON = {"true", "1", "yes", "on", "span_only", "span_and_event"}
 def capture_content() -> bool:
     """The core switch once ``configure()`` ran; otherwise the OTel GenAI variable (default off)."""
     try:
-        from ... import _config
-
-        if getattr(_config, "_state", None) is not None:  # configure() ran: its switch rules
-            from ..._capture import capture_enabled
-
+        if _config._state is not None:  # configure() ran: its switch rules
             return bool(capture_enabled())
     except Exception:
         pass

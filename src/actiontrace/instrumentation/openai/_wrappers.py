@@ -14,7 +14,7 @@ from opentelemetry import context as context_api
 
 from ..._safety import log_once
 from . import _chat, _completions, _responses
-from ._call import Call, settings
+from ._call import IN_CALL, Call, settings
 from ._streams import (
     AsyncRawResponseProxy,
     AsyncStreamProxy,
@@ -30,10 +30,6 @@ try:
 except Exception:  # pragma: no cover
     def is_instrumentation_enabled() -> bool:
         return True
-
-# Set while an instrumented method runs: a nested instrumented method (a helper that calls
-# create() internally) then passes through, so one API call is one span.
-_IN_CALL = context_api.create_key("actiontrace-openai-call")
 
 _ACCUMULATORS = {
     _chat: _chat.ChatStreamAccumulator,
@@ -58,7 +54,7 @@ def _sdk_types() -> tuple:
 
 
 def _start(api: Any, instance: Any, kwargs: dict) -> Call | None:
-    if not active or not is_instrumentation_enabled() or context_api.get_value(_IN_CALL):
+    if not active or not is_instrumentation_enabled() or context_api.get_value(IN_CALL):
         return None
     try:
         if (settings.stream_include_usage and api in (_chat, _completions) and kwargs.get("stream") is True
@@ -72,19 +68,17 @@ def _start(api: Any, instance: Any, kwargs: dict) -> Call | None:
 
 def _attach(call: Call) -> Any:
     try:
-        token = call.attach()
-        return token, context_api.attach(context_api.set_value(_IN_CALL, True))
+        return call.attach()
     except Exception:
         log_once("openai.attach", "actiontrace: could not attach the OpenAI span context")
         return None
 
 
-def _detach(tokens: Any) -> None:
-    if tokens is None:
+def _detach(token: Any) -> None:
+    if token is None:
         return
     try:
-        context_api.detach(tokens[1])
-        context_api.detach(tokens[0])
+        context_api.detach(token)
     except Exception:
         log_once("openai.detach", "actiontrace: could not detach the OpenAI span context")
 
@@ -139,14 +133,14 @@ def sync_wrapper(api: Any):
         call = _start(api, instance, kwargs)
         if call is None:
             return wrapped(*args, **kwargs)
-        tokens = _attach(call)
+        token = _attach(call)
         try:
             result = wrapped(*args, **kwargs)
         except BaseException as exc:
-            _detach(tokens)
+            _detach(token)
             call.fail(exc)
             raise
-        _detach(tokens)
+        _detach(token)
         return _result(call, result, kwargs.get("stream") is True)
 
     return wrapper
@@ -157,14 +151,14 @@ def async_wrapper(api: Any):
         call = _start(api, instance, kwargs)
         if call is None:
             return await wrapped(*args, **kwargs)
-        tokens = _attach(call)
+        token = _attach(call)
         try:
             result = await wrapped(*args, **kwargs)
         except BaseException as exc:
-            _detach(tokens)
+            _detach(token)
             call.fail(exc)
             raise
-        _detach(tokens)
+        _detach(token)
         return _result(call, result, kwargs.get("stream") is True)
 
     return wrapper
