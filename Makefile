@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench backends clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,5 +21,9 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
+# The real OTLP servers the backend tests start (the tests also do this on first use).
+backends:
+	bash scripts/backends-venv.sh
+
 clean:
-	rm -rf $(VENV) traces build src/*.egg-info
+	rm -rf $(VENV) .venv-backends .venv-peers traces build src/*.egg-info

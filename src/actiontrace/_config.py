@@ -63,12 +63,8 @@ def _otlp_settings(endpoint: str | None, protocol: str | None) -> tuple[str | No
     return endpoint, protocol
 
 
-def _otlp_exporter(endpoint: str, protocol: str):
-    if protocol == "grpc":
-        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
-    else:
-        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-    return OTLPSpanExporter(endpoint=endpoint)
+def _jsonl_queue_size() -> int:
+    return int(os.environ.get("ACTIONTRACE_JSONL_QUEUE_SIZE", os.environ.get("OTEL_BSP_MAX_QUEUE_SIZE", 8192)))
 
 
 def _default_instruments() -> list[str]:
@@ -168,15 +164,28 @@ def _build(key, service_name, jsonl_path, otlp_endpoint, otlp_protocol, capture_
     if path is not None:
         from .exporters import JsonlSpanExporter
 
-        processors.append(BatchSpanProcessor(RedactingSpanExporter(JsonlSpanExporter(path))))
+        # The local record of truth: a deeper queue than the SDK default rides out bursts.
+        processors.append(BatchSpanProcessor(RedactingSpanExporter(JsonlSpanExporter(path)),
+                                             max_queue_size=_jsonl_queue_size()))
     if endpoint:
-        processors.append(BatchSpanProcessor(RedactingSpanExporter(_otlp_exporter(endpoint, protocol))))
+        from ._otlp import otlp_span_processor
+
+        # Backs off while the collector is down, bounds shutdown, counts drops.
+        processors.append(otlp_span_processor(endpoint, protocol, wrap=RedactingSpanExporter))
+    if endpoint and metrics:
+        from ._metrics import ToolMetricsSpanProcessor
+
+        processors.append(ToolMetricsSpanProcessor())
     for extra in span_processors:
         processors.append(RedactingSpanProcessor(extra))
     for processor in processors:
         provider.add_span_processor(processor)
     if owned:
         trace.set_tracer_provider(provider)
+    from ._fork import flush_forked_children
+
+    # multiprocessing's fork children leave through os._exit, skipping atexit.
+    flush_forked_children(provider)
 
     meter_provider = None
     if endpoint and metrics:
@@ -234,10 +243,9 @@ def shutdown(timeout_millis: int = 30000) -> None:
             processor.force_flush(timeout_millis)
             processor.shutdown()
     if state.meter_provider is not None:
-        try:
-            state.meter_provider.shutdown()
-        except Exception:
-            pass
+        from ._metrics import shutdown_metrics
+
+        shutdown_metrics()
 
 
 def current_provider():
