@@ -7,7 +7,7 @@ from typing import Any
 
 from ... import _attributes as A
 from . import _messages as M
-from ._util import Usage, get, number, param, usage_from
+from ._util import Usage, fields, get, number, param, usage_from
 
 OPERATION = "chat"
 
@@ -146,47 +146,51 @@ class ChatStreamAccumulator:
         self.chunks = 0
 
     def add(self, chunk: Any) -> None:
-        # Runs once per chunk: every field is read once, and header fields only until seen.
+        # Runs once per chunk: each object's fields are fetched once, header fields only until seen.
         self.chunks += 1
+        data = fields(chunk)
         header = self.header
         if len(header) < len(_HEADER_KEYS):
             for key in _HEADER_KEYS:
                 if key not in header:
-                    value = get(chunk, key)
+                    value = data.get(key)
                     if value:
                         header[key] = value
-        usage = get(chunk, "usage")
+        usage = data.get("usage")
         if usage is not None:
             usage = usage_from(usage)
             if usage is not None:
                 self.usage = usage
-        for raw in get(chunk, "choices") or ():
-            index = get(raw, "index", 0)
+        for raw in data.get("choices") or ():
+            raw = fields(raw)
+            index = raw.get("index")
+            if index is None:
+                index = 0
             choice = self.choices.get(index)
             if choice is None:
                 choice = self.choices[index] = _Choice()
-            delta = get(raw, "delta")
+            delta = raw.get("delta")
             if delta is not None:
-                self._add_delta(choice, delta)
-            finish_reason = get(raw, "finish_reason")
+                self._add_delta(choice, fields(delta))
+            finish_reason = raw.get("finish_reason")
             if finish_reason:
                 choice.finish_reason = finish_reason
 
     @staticmethod
     def _add_delta(choice: _Choice, delta: Any) -> None:
-        role = get(delta, "role")
+        role = delta.get("role")
         if role:
             choice.role = role
-        content = get(delta, "content")
+        content = delta.get("content")
         if isinstance(content, str):
             choice.text.append(content)
-        reasoning = get(delta, "reasoning_content") or get(delta, "reasoning")
+        reasoning = delta.get("reasoning_content") or delta.get("reasoning")
         if isinstance(reasoning, str):
             choice.reasoning.append(reasoning)
-        refusal = get(delta, "refusal")
+        refusal = delta.get("refusal")
         if isinstance(refusal, str):
             choice.refusal.append(refusal)
-        for call in get(delta, "tool_calls") or ():
+        for call in delta.get("tool_calls") or ():
             slot = choice.tools.setdefault(get(call, "index", len(choice.tools)),
                                            {"id": None, "name": None, "arguments": []})
             call_id = get(call, "id")

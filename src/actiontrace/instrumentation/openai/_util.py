@@ -51,6 +51,36 @@ def _attribute(obj: Any, key: str) -> Any:
     return getattr(obj, key, None)
 
 
+class _Fields:
+    """``fields()`` of an object that is neither a dict nor an SDK model: reads through ``get``."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: Any) -> None:
+        self.obj = obj
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return get(self.obj, key, default)
+
+
+_NO_FIELDS: dict = {}
+
+
+def fields(obj: Any) -> Any:
+    """The data of a dict or SDK model as one mapping (``.get(key)``), for code that reads many
+    fields of one object per stream chunk: a dict lookup each instead of a ``get()`` call each.
+    A missing or None field reads as None, as with ``get``."""
+    if obj is None:
+        return _NO_FIELDS
+    if isinstance(obj, dict):
+        return obj
+    values = getattr(obj, "__dict__", None)
+    extra = getattr(obj, "__pydantic_extra__", None)
+    if values is not None and type(extra) is dict:  # a pydantic model: fields, then unknown fields
+        return {**values, **extra} if extra else values
+    return _Fields(obj)
+
+
 def given(value: Any) -> bool:
     """False for None and the SDK's NOT_GIVEN / Omit sentinels (whatever version defines them)."""
     return value is not None and type(value).__name__ not in _SENTINELS
