@@ -9,6 +9,9 @@ anchor usually *ends* a needle: ``sk-``, ``ghp_``, ``password=``) and runs one
 regex that starts with that literal NUL and continues with a trie of the
 reversed needles. Only a string that passes it gets the one combined pass of all
 rules (``re.sub`` over an alternation, each rule a named group).
+
+A span's strings are joined and prefiltered in one pass (``nothing_to_redact``); with the
+optional ``hyperscan`` package the same needles run as one Hyperscan scan (``_accel``).
 """
 
 from __future__ import annotations
