@@ -350,3 +350,22 @@ def test_auto_engine_is_right_before_its_database_is_ready(monkeypatch):
     text = "config: db_password = hunter2hunter2 end"
     out, ids = r.redact_text(text)
     assert "hunter2hunter2" not in out and ids
+
+
+@pytest.mark.parametrize("engine", ["hyperscan"], indirect=True)
+def test_a_failed_scan_falls_back_to_the_pure_engine(engine):
+    r = Redactor(engine="hyperscan")
+    r._accel.search = lambda text: None  # what HyperscanNeedles.search answers when a scan cannot run
+    rule, secret, text = CORPUS[0]
+    assert r.might_contain_secret(text)
+    new, hits = r.redact_attributes({"a": "plain words here", "b": text})
+    new, hits = r.redact_attributes({"a": "plain words here", "b": text})
+    assert any(h.endswith(":" + rule) for h in hits) and secret not in new["b"]
+
+
+def test_hyperscan_engine_is_an_error_when_asked_for_and_missing(engine):
+    if _accel.available():
+        assert Redactor(engine="hyperscan").engine == "hyperscan"
+    else:
+        with pytest.raises(ImportError):
+            Redactor(engine="hyperscan")

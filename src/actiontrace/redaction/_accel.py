@@ -26,6 +26,7 @@ ENGINES = ("auto", "re", "hyperscan")
 
 _cache: dict[tuple[bytes, ...], "HyperscanNeedles"] = {}
 _cache_lock = threading.Lock()
+_CACHE_MAX = 8
 
 
 def available() -> bool:
@@ -123,12 +124,15 @@ def _stop(*_args) -> bool:
 
 
 def _compiled(patterns: tuple[bytes, ...]) -> HyperscanNeedles:
-    """One database per pattern set per process (compiling takes ~0.1-0.3 s)."""
+    """One database per pattern set per process (compiling takes ~0.1-0.3 s); a few sets
+    are kept (redactors with different extra keys), the oldest dropped first."""
     with _cache_lock:
         hit = _cache.get(patterns)
     if hit is None:
         hit = HyperscanNeedles(patterns)
         with _cache_lock:
+            while len(_cache) >= _CACHE_MAX:
+                del _cache[next(iter(_cache))]
             hit = _cache.setdefault(patterns, hit)
     return hit
 
