@@ -93,21 +93,28 @@ def request_attributes(kwargs: dict, capture: bool) -> dict[str, Any]:
     return attrs
 
 
-def _response_header_attributes(response: Any, attrs: dict) -> None:
-    if get(response, "id"):
-        attrs[A.GEN_AI_RESPONSE_ID] = str(get(response, "id"))
-    if get(response, "model"):
-        attrs[A.GEN_AI_RESPONSE_MODEL] = str(get(response, "model"))
-    if get(response, "system_fingerprint"):
-        attrs[A.OPENAI_RESPONSE_SYSTEM_FINGERPRINT] = str(get(response, "system_fingerprint"))
-    if get(response, "service_tier"):
-        attrs[A.OPENAI_RESPONSE_SERVICE_TIER] = str(get(response, "service_tier"))
+_HEADER_ATTRIBUTES = (
+    ("id", A.GEN_AI_RESPONSE_ID),
+    ("model", A.GEN_AI_RESPONSE_MODEL),
+    ("system_fingerprint", A.OPENAI_RESPONSE_SYSTEM_FINGERPRINT),
+    ("service_tier", A.OPENAI_RESPONSE_SERVICE_TIER),
+)
+_HEADER_KEYS = tuple(key for key, _ in _HEADER_ATTRIBUTES)
+
+
+def _response_header_attributes(data: Any, attrs: dict) -> None:
+    """``data``: the response's ``fields()`` (or the header a stream assembled)."""
+    for key, name in _HEADER_ATTRIBUTES:
+        value = data.get(key)
+        if value:
+            attrs[name] = str(value)
 
 
 def response_outcome(response: Any, capture: bool) -> Outcome:
     attrs: dict[str, Any] = {}
-    _response_header_attributes(response, attrs)
-    choices = get(response, "choices") or []
+    data = fields(response)
+    _response_header_attributes(data, attrs)
+    choices = data.get("choices") or []
     reasons = [str(get(c, "finish_reason")) for c in choices if get(c, "finish_reason")]
     if reasons:
         attrs[A.GEN_AI_RESPONSE_FINISH_REASONS] = reasons
@@ -115,7 +122,7 @@ def response_outcome(response: Any, capture: bool) -> Outcome:
         attrs[A.GEN_AI_OUTPUT_MESSAGES] = [
             M.chat_output_message(get(c, "message"), get(c, "finish_reason")) for c in choices
         ]
-    return Outcome(attrs, usage_from(get(response, "usage")), get(response, "model"))
+    return Outcome(attrs, usage_from(data.get("usage")), data.get("model"))
 
 
 # --- streams -------------------------------------------------------------------
@@ -132,7 +139,6 @@ class _Choice:
         self.role = "assistant"
 
 
-_HEADER_KEYS = ("id", "model", "system_fingerprint", "service_tier")
 
 
 class ChatStreamAccumulator:

@@ -134,14 +134,15 @@ def usage_from(raw: Any) -> Usage | None:
     """Chat/legacy (prompt_/completion_tokens) and Responses/embeddings (input_/output_tokens) usage."""
     if raw is None:
         return None
-    input_tokens = number(get(raw, "prompt_tokens"))
+    data = fields(raw)
+    input_tokens = number(data.get("prompt_tokens"))
     if input_tokens is None:
-        input_tokens = number(get(raw, "input_tokens"))
-    output_tokens = number(get(raw, "completion_tokens"))
+        input_tokens = number(data.get("input_tokens"))
+    output_tokens = number(data.get("completion_tokens"))
     if output_tokens is None:
-        output_tokens = number(get(raw, "output_tokens"))
-    in_details = get(raw, "prompt_tokens_details") or get(raw, "input_tokens_details")
-    out_details = get(raw, "completion_tokens_details") or get(raw, "output_tokens_details")
+        output_tokens = number(data.get("output_tokens"))
+    in_details = data.get("prompt_tokens_details") or data.get("input_tokens_details")
+    out_details = data.get("completion_tokens_details") or data.get("output_tokens_details")
     usage = Usage(
         input_tokens=input_tokens,
         output_tokens=output_tokens,
