@@ -12,6 +12,8 @@ Two sections, each for streamed and plain calls with message capture on and off:
 - ``direct``: only our wrapper function around a method that returns the response the client
   would have built (a parsed ``ChatCompletion``, or a ``Stream`` replaying the recorded chunks),
   against consuming that same response unwrapped: the instrumentation's own cost, least noisy.
+  Each is followed by an ``SDK span`` row: the SDK alone making a span with the same name, kind
+  and attributes through the same pipeline (the part of the cost that is not ours).
 
 The ``memory`` and ``direct`` sections run with the realistic pipeline and with a provider that
 has no processors (span creation only, nothing exported: the instrumentation-only cost).
@@ -182,8 +184,16 @@ def client_rows(client: openai.OpenAI, instrumentor: OpenAIInstrumentor, section
     return rows
 
 
+class Keep(SpanProcessor):
+    def __init__(self) -> None:
+        self.spans: list = []
+
+    def on_end(self, span) -> None:
+        self.spans.append(span)
+
+
 def direct_rows(client: openai.OpenAI, instrumentor: OpenAIInstrumentor, bodies: dict, section: str,
-                args) -> list[Row]:
+                switch: Switch, args) -> list[Row]:
     """The instrumentation's own work alone: our wrapper around a method that returns the
     response the client would have built (a parsed ``ChatCompletion``, or a ``Stream`` replaying
     the recorded chunks), against consuming the same response with no wrapper."""
@@ -192,6 +202,7 @@ def direct_rows(client: openai.OpenAI, instrumentor: OpenAIInstrumentor, bodies:
     from actiontrace.instrumentation.openai import _chat, _wrappers
 
     wrapper = _wrappers.sync_wrapper(_chat)
+    tracer = trace.get_tracer("bench-reference")
     resource = client.chat.completions
     completion = ChatCompletion.model_validate(json.loads(bodies[False][0]))
     sse, sse_type = bodies[True]
@@ -230,6 +241,23 @@ def direct_rows(client: openai.OpenAI, instrumentor: OpenAIInstrumentor, bodies:
 
         row = measure(plain, traced, on=lambda: None, off=flush, stream=stream, capture=capture,
                       calls=args.calls * 5, rounds=args.rounds, section=section)
+        print_row(row)
+        rows.append(row)
+
+        # Reference: the SDK alone making a span with the same name, kind and attributes (all
+        # given at start) through the same pipeline, so the table shows what part is ours.
+        keep = Keep()
+        targets, switch.targets = switch.targets, switch.targets + (keep,)
+        traced()
+        switch.targets = targets
+        made = keep.spans[-1]
+        name, kind, attributes = made.name, made.kind, dict(made.attributes)
+
+        def sdk_span() -> None:
+            tracer.start_span(name, kind=kind, attributes=attributes).end()
+
+        row = measure(lambda: None, sdk_span, on=lambda: None, off=flush, stream=stream, capture=capture,
+                      calls=args.calls * 5, rounds=args.rounds, section=section.replace("wrapper", "SDK span"))
         print_row(row)
         rows.append(row)
     instrumentor.uninstrument()
@@ -331,7 +359,7 @@ def main() -> int:
     if args.only in (None, "direct"):
         for section, targets in ((DIRECT, realistic), (DIRECT_BARE, ())):
             switch.targets = targets
-            direct_rows(client, instrumentor, bodies, section, args)
+            direct_rows(client, instrumentor, bodies, section, switch, args)
     client.close()
     switch.targets = realistic
     provider.force_flush()
