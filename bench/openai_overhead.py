@@ -26,6 +26,11 @@ the median added CPU time of the calling thread, which other processes on a shar
 barely disturb. The batch processor is flushed (untimed) after each instrumented batch.
 
     .venv/bin/python bench/openai_overhead.py [--calls 20] [--rounds 40] [--only http|memory|direct]
+    .venv/bin/python bench/openai_overhead.py --instructions 200 [--stream] [--capture]
+
+``--instructions`` counts instructions per call under valgrind (callgrind) instead of timing:
+plain and instrumented memory-transport calls, realistic pipeline. A shared machine's load
+moves the times above by tens of percent; it does not move these counts.
 
 Target (case 8): in the http section the instrumented call's median costs at most 5% more.
 The lines ``plain ... us/call`` / ``instrumented ... us/call`` at the end repeat the headline
@@ -320,12 +325,66 @@ def print_row(row: Row) -> None:
           f"{f['added_us']:+8.1f} {pct} {f['added_p90_us']:+8.1f} {f['cpu_added_us']:+8.1f} {cpu_pct}", flush=True)
 
 
+# --- instruction counts (valgrind) -------------------------------------------------------------
+
+def loop(args) -> None:
+    """Child of --instructions: ``--loop-calls`` memory-transport calls, instrumented or not,
+    realistic pipeline (the export thread's instructions count too)."""
+    os.environ[CAPTURE_ENV] = "true" if args.capture else "false"
+    provider = TracerProvider()
+    provider.add_span_processor(SessionSpanProcessor())
+    provider.add_span_processor(RedactingSpanProcessor(BatchSpanProcessor(Discard())))
+    trace.set_tracer_provider(provider)
+    with ServerProcess() as base_url:
+        client = memory_client(recorded_bodies(base_url))
+    if args.loop == "traced":
+        OpenAIInstrumentor().instrument()
+    for _ in range(args.loop_calls):
+        call_once(client, args.stream)
+    provider.shutdown()
+
+
+def instructions(args) -> None:
+    """Instructions per call (callgrind, all threads of the client process), plain and
+    instrumented: the slope between two loop lengths, so start-up and imports cancel out.
+    Unlike times, the counts do not move with the load of a shared machine (they do not see
+    cache misses either). Slow: four runs under valgrind, about a minute each."""
+    def count(mode: str, calls: int) -> int:
+        cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
+               os.path.abspath(__file__), "--loop", mode, "--loop-calls", str(calls)]
+        cmd += ["--stream"] * args.stream + ["--capture"] * args.capture
+        env = dict(os.environ, PYTHONHASHSEED="0")
+        out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True).stderr
+        return int(next(line.split()[-1] for line in out.splitlines() if "Collected" in line))
+
+    short, long = 100, 100 + args.instructions
+    per_call = {}
+    for mode in ("plain", "traced"):
+        per_call[mode] = (count(mode, long) - count(mode, short)) / args.instructions
+    added = per_call["traced"] - per_call["plain"]
+    print(f"instructions per call (memory transport, realistic pipeline, stream={args.stream}, "
+          f"capture={args.capture}): plain {per_call['plain'] / 1e6:.3f} M, instrumented "
+          f"{per_call['traced'] / 1e6:.3f} M, added {added / 1e3:.0f} k ({added / per_call['plain'] * 100:+.2f}%)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--calls", type=int, default=20, help="calls per batch")
     parser.add_argument("--rounds", type=int, default=40, help="batches per side")
     parser.add_argument("--only", choices=("http", "memory", "direct"), help="run one section")
+    parser.add_argument("--instructions", type=int, metavar="CALLS", default=0,
+                        help="instead: instruction counts under valgrind over CALLS extra calls (e.g. 200)")
+    parser.add_argument("--stream", action="store_true", help="with --instructions: streamed calls")
+    parser.add_argument("--capture", action="store_true", help="with --instructions: capture on")
+    parser.add_argument("--loop", choices=("plain", "traced"), help=argparse.SUPPRESS)
+    parser.add_argument("--loop-calls", type=int, default=100, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.loop:
+        loop(args)
+        return 0
+    if args.instructions:
+        instructions(args)
+        return 0
 
     switch = Switch()
     exporter = Discard()
