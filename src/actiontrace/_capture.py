@@ -190,16 +190,34 @@ def safe_repr(v: Any, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + truncation_marker(len(text))
 
 
-def _simple_mapping(d: Mapping, max_string: int, redactor) -> bool:
-    """Flat str-keyed mapping of short scalars, no key naming a secret: dumped as it is."""
-    for k, val in d.items():
-        if type(k) is not str or type(val) not in _SIMPLE or redactor.match_key(k):
+def _plain(v: Any, depth: int, s: Settings, match_key) -> bool:
+    """JSON-native all the way down (dict/list/tuple of str, int, float, bool, None), within
+    the depth, item and string limits, with no key naming a secret: then ``json.dumps``
+    gives what the walker would, at C speed. A cycle runs into the depth limit."""
+    t = type(v)
+    if t is str:
+        return len(v) <= s.max_string
+    if t is int or t is bool or v is None:
+        return True
+    if t is float:
+        return v - v == 0  # nan/inf take the walker's path
+    if depth >= s.max_depth:
+        return False
+    if t is dict:
+        if len(v) > s.max_items:
             return False
-        if type(val) is str and len(val) > max_string:
+        for k, val in v.items():
+            if type(k) is not str or match_key(k) or not _plain(val, depth + 1, s, match_key):
+                return False
+        return True
+    if t is list or t is tuple:
+        if len(v) > s.max_items:
             return False
-        if type(val) is float and val - val != 0:  # nan/inf take the walker's path
-            return False
-    return True
+        for item in v:
+            if not _plain(item, depth + 1, s, match_key):
+                return False
+        return True
+    return False
 
 
 def to_json(value: Any, *, max_bytes: int | None = None) -> str:
@@ -207,14 +225,9 @@ def to_json(value: Any, *, max_bytes: int | None = None) -> str:
     s = settings
     budget = s.max_bytes if max_bytes is None else max_bytes
     try:
-        t = type(value)
-        # Fast path: small flat values need no walk (value patterns are redacted later
-        # by the span processor, which sees the whole string).
-        if t in _SIMPLE and (t is not str or len(value) <= s.max_string) and (t is not float or value - value == 0):
-            out = _dumps(value)
-            if len(out) <= budget:
-                return out
-        elif t is dict and len(value) <= s.max_items and _simple_mapping(value, s.max_string, _redactor()):
+        # Fast path: plain JSON within the limits needs no walk (value patterns are
+        # redacted later, before export, on the whole string).
+        if _plain(value, 0, s, _redactor().match_key):
             out = _dumps(value)
             if len(out) <= budget:
                 return out

@@ -211,3 +211,19 @@ def test_sensitive_keys_redacted_during_capture(spans):
     assert parsed["options"]["api_key"].startswith("[REDACTED:")
     assert parsed["options"]["max_tokens"] == 5 and parsed["options"]["author"] == "me"
     assert "abc123" not in span.attributes["actiontrace.output"]
+
+
+def test_plain_json_fast_path_matches_the_walker():
+    from actiontrace._capture import _dumps, _Walker
+
+    values = [
+        [{"role": "user", "parts": [{"type": "text", "content": "hi"}]}, {"role": "assistant", "n": 2.5}],
+        {"a": {"b": {"c": [1, True, None, "x"]}}},
+        ("t", 1),
+        {"deep": [[[[[[["too deep"]]]]]]]},  # beyond max_depth: the walker's marker
+        {"nested": {"config": {"api_key": "k-1"}}},  # a sensitive key deep down: redacted
+        [float("inf")],
+    ]
+    for value in values:
+        assert to_json(value) == _dumps(_Walker(settings, settings.max_bytes).walk(value, 0)), value
+    assert "k-1" not in to_json(values[4])
