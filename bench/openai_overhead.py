@@ -18,8 +18,9 @@ Two sections, each for streamed and plain calls with message capture on and off:
 The ``memory`` and ``direct`` sections run with the realistic pipeline and with a provider that
 has no processors (span creation only, nothing exported: the instrumentation-only cost).
 
-The SDK pipeline is the realistic one: ``SessionSpanProcessor`` then ``RedactingSpanProcessor``
-around a ``BatchSpanProcessor`` whose exporter discards. Batches alternate (plain,
+The SDK pipeline is the one ``configure()`` builds: ``SessionSpanProcessor`` then a
+``BatchSpanProcessor`` redacting on its worker thread (``RedactingSpanExporter``) in front
+of an exporter that discards. Batches alternate (plain,
 instrumented, plain, ...) with instrument()/uninstrument() between them, so drift hits both
 sides; every call is timed and each side reports its median and p90 per call (wall clock), and
 the median added CPU time of the calling thread, which other processes on a shared machine
@@ -61,7 +62,7 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, Spa
 
 from actiontrace._session_processor import SessionSpanProcessor  # noqa: E402
 from actiontrace.instrumentation.openai import OpenAIInstrumentor  # noqa: E402
-from actiontrace.redaction import RedactingSpanProcessor  # noqa: E402
+from actiontrace.redaction import RedactingSpanExporter  # noqa: E402
 
 try:  # openai 3.x is built on httpx2, earlier releases on httpx
     import httpx2 as httpx_module
@@ -333,7 +334,7 @@ def loop(args) -> None:
     os.environ[CAPTURE_ENV] = "true" if args.capture else "false"
     provider = TracerProvider()
     provider.add_span_processor(SessionSpanProcessor())
-    provider.add_span_processor(RedactingSpanProcessor(BatchSpanProcessor(Discard())))
+    provider.add_span_processor(BatchSpanProcessor(RedactingSpanExporter(Discard())))
     trace.set_tracer_provider(provider)
     with ServerProcess() as base_url:
         client = memory_client(recorded_bodies(base_url))
@@ -388,7 +389,7 @@ def main() -> int:
 
     switch = Switch()
     exporter = Discard()
-    realistic = (SessionSpanProcessor(), RedactingSpanProcessor(BatchSpanProcessor(exporter)))
+    realistic = (SessionSpanProcessor(), BatchSpanProcessor(RedactingSpanExporter(exporter)))
     provider = TracerProvider()
     provider.add_span_processor(switch)
     trace.set_tracer_provider(provider)

@@ -77,7 +77,7 @@ def case8(quick: bool) -> list[H.Result]:
     script = "openai_overhead.py"
     if not os.path.exists(os.path.join(HERE, script)):
         return [H.Result("8", "OpenAI instrumentation overhead", note=f"skipped: bench/{script} not present")]
-    out, err, code = _run([os.path.join(HERE, script), "--calls", "100" if quick else "300",
+    out, err, code = _run([os.path.join(HERE, script), "--only", "http", "--calls", "100" if quick else "300",
                            "--rounds", "3" if quick else "7"])
     plain = re.search(r"^plain\s+([\d.]+) us/call", out, re.M)
     inst = re.search(r"^instrumented\s+([\d.]+) us/call", out, re.M)
