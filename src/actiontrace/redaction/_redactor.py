@@ -1,4 +1,5 @@
-"""The redaction engine: key context, value patterns, and a fast no-secret path.
+"""The redaction engine: key context, value patterns, and a fast no-secret path
+(the prefilter itself is in ``_prefilter``, rule compilation in ``_compile``).
 
 Cost model (CPython ``re``): scanning for any of a *set* of characters runs at
 ~8 ns/char, but scanning for one literal byte runs at memchr speed. So the
@@ -24,15 +25,12 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Optional, Union
 
 from . import _accel, _rules
+from ._compile import _GROUP, _Compiled, _flag_prefix, _rename_groups
+from ._prefilter import _DELETE, _TABLE, _needle_regex, _translate
 from ._rules import MARKER, RULES, Rule
 
 PatternLike = Union[str, "re.Pattern[str]"]
 
-_ANCHORS = b"-_:=/IJKG"
-_DELETE = b" \t\"'\\"
-# Anchors become NUL; other capitals fold to lower case (fewer needle spellings, fewer
-# branches to try at each NUL).
-_TABLE = bytes(0 if c in _ANCHORS else (c + 32 if 65 <= c <= 90 else c) for c in range(256))
 _MIN_LEN = 6  # nothing shorter can hold a secret worth the name
 _SHORT = 256  # strings up to this length are memoised (they repeat: models, paths, ids)
 _CACHE_MAX = 4096
@@ -42,90 +40,8 @@ _JSON_DEPTH = 3  # JSON inside a JSON string inside …: enough for tool-call ar
 _MAX_DEPTH = 64
 
 
-def _translate(text: str) -> bytes:
-    return text.encode("utf-8", "surrogatepass").translate(_TABLE, _DELETE)
-
-
-def _trie_regex(entries: Iterable[tuple[bytes, bytes]]) -> bytes:
-    """A regex for ``(rest, behind)`` entries: ``rest`` must follow, and then ``behind``
-    (if any) must precede the position reached. Built as nested single-byte branches
-    (sre rejects a branch on its first literal almost for free); lookbehinds sit at the
-    leaves, so they only run once the rest of a needle has matched."""
-    root: dict = {}
-    for rest, behind in entries:
-        node = root
-        for c in rest:
-            node = node.setdefault(c, {})
-        node.setdefault(None, set()).add(behind)
-
-    def emit(node: dict) -> bytes:
-        ends = node.get(None, set())
-        if b"" in ends:
-            return b""  # a needle ends here unconditionally: deeper bytes need no check
-        alts = [re.escape(bytes([c])) + emit(child) for c, child in sorted((k, v) for k, v in node.items() if k is not None)]
-        alts += [b"(?<=" + re.escape(b) + b")" for b in sorted(ends)]
-        return alts[0] if len(alts) == 1 else b"(?:" + b"|".join(alts) + b")"
-
-    return emit(root)
-
-
-def _needle_regex(needles: Iterable[str]) -> Optional["re.Pattern[bytes]"]:
-    """One bytes regex over the reversed translation: NUL, then a trie of needles."""
-    entries: set[tuple[bytes, bytes]] = set()
-    for needle in needles:
-        r = _translate(needle)[::-1]
-        i = r.find(0)
-        if i < 0:
-            raise ValueError(f"needle {needle!r} holds no anchor character ({_ANCHORS.decode()})")
-        pre, rest = r[:i], r[i + 1 :]
-        if not rest:
-            # Nothing to branch on after the NUL: every anchor would pay for this needle.
-            raise ValueError(f"needle {needle!r} must not end its reversed form on an anchor")
-        entries.add((rest, r if pre else b""))
-    if not entries:
-        return None
-    return re.compile(b"\x00" + _trie_regex(entries))
-
-
 def _dedupe(ids: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ids))
-
-
-_GROUP = re.compile(r"\(\?P<([A-Za-z_][A-Za-z0-9_]*)>|\(\?P=([A-Za-z_][A-Za-z0-9_]*)\)")
-
-
-def _rename_groups(pattern: str, n: int) -> tuple[str, list[str], Optional[str], Optional[str]]:
-    """Suffix every named group with ``_n`` so rules can share one alternation."""
-    secrets: list[str] = []
-    key = sep = None
-
-    def sub(m: re.Match) -> str:
-        nonlocal key, sep
-        if m.group(1):
-            name = f"{m.group(1)}_{n}"
-            if m.group(1).startswith("secret"):
-                secrets.append(name)
-            elif m.group(1) == "key":
-                key = name
-            elif m.group(1) == "sep":
-                sep = name
-            return f"(?P<{name}>"
-        return f"(?P={m.group(2)}_{n})"
-
-    return _GROUP.sub(sub, pattern), secrets, key, sep
-
-
-class _Compiled:
-    __slots__ = ("group", "rule_id", "secrets", "key", "sep", "validate", "kind")
-
-    def __init__(self, group, rule_id, secrets, key, sep, validate, kind):
-        self.group, self.rule_id, self.secrets = group, rule_id, secrets
-        self.key, self.sep, self.validate, self.kind = key, sep, validate, kind
-
-
-def _flag_prefix(flags: int) -> str:
-    letters = "".join(ch for flag, ch in ((re.I, "i"), (re.M, "m"), (re.S, "s"), (re.X, "x")) if flags & flag)
-    return f"(?{letters}:" if letters else "(?:"
 
 
 class Redactor:
