@@ -66,7 +66,11 @@ REPORT_JS = r"""
   }
   function pct(x) { return (x * 100).toFixed(1) + "%"; }
   function num(n) { return n ? Number(n).toLocaleString("en-US") : "-"; }
-  function cost(c) { return c ? "$" + Number(c).toFixed(4) : "-"; }
+  function cost(c) {  // a single small call costs millionths of a dollar: keep two significant digits
+    if (!c) return "-";
+    c = Number(c);
+    return "$" + (c < 0.0001 ? c.toPrecision(2) : c.toFixed(4));
+  }
   function table(headers, rows, errCol) {
     var t = el("table"), tr = add(add(t, el("thead")), el("tr"));
     headers.forEach(function (h) { add(tr, el("th", null, h)); });
@@ -88,7 +92,7 @@ REPORT_JS = r"""
     " \u00b7 from " + data.generated_from.join(", ")));
   var cards = add(app, el("div", "cards"));
   [["spans", num(tot.count)], ["traces", num(tot.traces)], ["sessions", num(tot.sessions)],
-   ["errors", num(tot.errors) + " (" + pct(tot.error_rate) + ")"], ["tokens in / out", num(tot.input_tokens) + " / " + num(tot.output_tokens)],
+   ["errors", String(tot.errors || 0) + " (" + pct(tot.error_rate) + ")"], ["tokens in / out", num(tot.input_tokens) + " / " + num(tot.output_tokens)],
    ["cost", cost(tot.cost_usd)], ["p95 span", dur(tot.p95_ms)]].forEach(function (c) {
     var card = add(cards, el("div", "card"));
     add(card, el("span", "muted", c[0])); add(card, el("b", null, c[1]));
