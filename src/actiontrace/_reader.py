@@ -26,7 +26,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Iterator
 
 from . import _attributes as A
-from .exporters._otlp_json import iter_spans_from_line
+from .exporters._otlp_json_decode import iter_spans_from_line
 
 __all__ = ["Span", "expand_inputs", "read_spans", "read_lines", "decode_line", "Warn"]
 

@@ -2,7 +2,8 @@
 
 from ._files import RotatingJsonlWriter, TornLineWarning, read_lines
 from ._jsonl import JsonlSpanExporter
-from ._otlp_json import SpanLineEncoder, iter_spans_from_line
+from ._otlp_json import SpanLineEncoder
+from ._otlp_json_decode import iter_spans_from_line
 
 __all__ = [
     "JsonlSpanExporter",
