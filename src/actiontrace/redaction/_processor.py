@@ -141,29 +141,10 @@ def redact_span(span: ReadableSpan, redactor: Optional[Redactor] = None) -> Read
     new_attrs, hits = r.redact_attributes(attrs, "attributes.", REDACTED) if attrs else (None, [])
     audit.extend(hits)
 
-    new_events = None
-    for i, event in enumerate(events):
-        if not event.attributes:
-            continue
-        changed, hits = r.redact_attributes(_plain(event.attributes), f"events[{i}].")
-        if changed is None:
-            continue
-        audit.extend(hits)
-        if new_events is None:
-            new_events = list(events)
-        new_events[i] = Event(event.name, _attrs(changed, event.dropped_attributes), event.timestamp)
-
-    new_links = None
-    for i, link in enumerate(links):
-        if not link.attributes:
-            continue
-        changed, hits = r.redact_attributes(_plain(link.attributes), f"links[{i}].")
-        if changed is None:
-            continue
-        audit.extend(hits)
-        if new_links is None:
-            new_links = list(links)
-        new_links[i] = trace_api.Link(link.context, _attrs(changed, link.dropped_attributes))
+    new_events = _redact_each(r, events, "events", audit,
+                              lambda e, a: Event(e.name, _attrs(a, e.dropped_attributes), e.timestamp))
+    new_links = _redact_each(r, links, "links", audit,
+                             lambda link, a: trace_api.Link(link.context, _attrs(a, link.dropped_attributes)))
 
     status = span.status
     description = status.description
@@ -197,3 +178,20 @@ def redact_span(span: ReadableSpan, redactor: Optional[Redactor] = None) -> Read
         instrumentation_info=getattr(span, "_instrumentation_info", None),
         instrumentation_scope=span.instrumentation_scope,
     )
+
+
+def _redact_each(r: Redactor, items, label: str, audit: list, rebuild):
+    """Events or links with redacted attributes rebuilt by ``rebuild(item, attrs)``; None
+    when none changed (the span's own sequence is then reused)."""
+    out = None
+    for i, item in enumerate(items):
+        if not item.attributes:
+            continue
+        changed, hits = r.redact_attributes(_plain(item.attributes), f"{label}[{i}].")
+        if changed is None:
+            continue
+        audit.extend(hits)
+        if out is None:
+            out = list(items)
+        out[i] = rebuild(item, changed)
+    return out

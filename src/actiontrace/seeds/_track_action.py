@@ -168,29 +168,7 @@ class Tracker:
 _default = Tracker()
 
 
-def track_action(
-    action_name: str,
-    started_at: Optional[str] = None,
-    ended_at: Optional[str] = None,
-    duration_ms: Optional[int] = None,
-    tools_used: Optional[Dict[str, Any]] = None,
-    response: Optional[str] = None,
-    error_msg: Optional[str] = None,
-    conversation_id: Optional[str] = None,
-    metadata: Optional[Dict[str, Any]] = None,
-) -> Dict[str, Any]:
-    """Module-level ``track_action`` (a shared default :class:`Tracker`)."""
-    return _default.track_action(
-        action_name,
-        started_at=started_at,
-        ended_at=ended_at,
-        duration_ms=duration_ms,
-        tools_used=tools_used,
-        response=response,
-        error_msg=error_msg,
-        conversation_id=conversation_id,
-        metadata=metadata,
-    )
+# Module-level ``track_action``: the shared default tracker's method, same signature.
+track_action = _default.track_action
 
 
-track_action.__doc__ = Tracker.track_action.__doc__
