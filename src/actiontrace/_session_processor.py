@@ -3,50 +3,31 @@ including spans made by other instrumentations or a plain OpenTelemetry tracer."
 
 from __future__ import annotations
 
-from opentelemetry import trace
 from opentelemetry.sdk.trace import SpanProcessor
 
 from . import _attributes as A
-from . import _baggage
+from . import _stamping
 from ._safety import tracing_failed
-from ._session import _current
-
-# The path segment of a span is its subject (the tool, agent or workflow name) when it has one.
-_SUBJECT_KEYS = (A.GEN_AI_TOOL_NAME, A.GEN_AI_AGENT_NAME, A.GEN_AI_WORKFLOW_NAME)
-
-
-def path_segment(name: str, attributes) -> str:
-    if attributes:
-        for key in _SUBJECT_KEYS:
-            value = attributes.get(key)
-            if value:
-                return str(value).replace("/", "_")
-    return name.replace("/", "_")
 
 
 class SessionSpanProcessor(SpanProcessor):
     """Adds ``session()``/``properties()`` attributes and ``actiontrace.path`` in ``on_start``.
 
     ``configure()`` installs it; with your own SDK setup add it yourself:
-    ``provider.add_span_processor(SessionSpanProcessor())``.
+    ``provider.add_span_processor(SessionSpanProcessor())``. While one exists, actiontrace's
+    own spans are stamped by its span starter already, and ``on_start`` only looks at the others.
     """
+
+    def __init__(self) -> None:
+        self._live = True
+        _stamping.processor_added()
 
     def on_start(self, span, parent_context=None) -> None:
         try:
-            parent = trace.get_current_span(parent_context)
-            parent_attrs = getattr(parent, "attributes", None)
-            parent_path = parent_attrs.get(A.PATH) if parent_attrs else None
-            segment = path_segment(span.name, span.attributes)
-            path = f"{parent_path}/{segment}" if parent_path else f"/{segment}"
-            stamped = _current.get()
-            if not stamped and _baggage.enabled:
-                stamped = _baggage.session_attributes(parent_context)
-            if stamped:
-                attrs = dict(stamped)
-                attrs[A.PATH] = path
-                span.set_attributes(attrs)
-            else:
-                span.set_attribute(A.PATH, path)
+            attrs = span.attributes
+            if attrs and A.PATH in attrs:  # stamped by our span starter
+                return
+            span.set_attributes(_stamping.stamps(span.name, attrs, parent_context))
         except Exception:
             tracing_failed("SessionSpanProcessor.on_start")
 
@@ -54,7 +35,9 @@ class SessionSpanProcessor(SpanProcessor):
         pass
 
     def shutdown(self) -> None:
-        pass
+        if self._live:
+            self._live = False
+            _stamping.processor_removed()
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         return True

@@ -10,6 +10,7 @@ from opentelemetry import trace
 from opentelemetry.trace import INVALID_SPAN, Span, SpanKind, Status, StatusCode
 
 from . import _attributes as A
+from . import _stamping
 from ._safety import tracing_failed
 from ._version import __version__
 
@@ -29,10 +30,16 @@ def begin(
     context: context_api.Context | None = None,
 ) -> Span:
     """Start a span (not made current). Attributes go in at start so samplers and
-    ``on_start`` processors see them. Never raises: a failure yields a non-recording span."""
+    ``on_start`` processors see them, session values and path included (``_stamping``).
+    Never raises: a failure yields a non-recording span."""
     attrs = {A.SPAN_TYPE: span_type}
     if attributes:
         attrs.update(attributes)
+    try:
+        if _stamping.active():
+            attrs.update(_stamping.stamps(name, attrs, context))
+    except Exception:
+        tracing_failed("stamp")
     try:
         return _tracer.start_span(name, context=context, kind=kind, attributes=attrs, start_time=start_time)
     except Exception:
