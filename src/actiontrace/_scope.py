@@ -51,8 +51,8 @@ class Totals:
         return attrs
 
 
-def current() -> Totals | None:
-    return context_api.get_value(_KEY)
+def current(ctx: context_api.Context | None = None) -> Totals | None:
+    return context_api.get_value(_KEY, ctx)
 
 
 def with_totals(ctx: context_api.Context, max_iterations: int | None = None) -> tuple[Totals, context_api.Context]:

@@ -7,7 +7,6 @@ client's own instrumentation); a streamed call's span is ended later by its stre
 
 from __future__ import annotations
 
-import threading
 import time
 import weakref
 from typing import Any
@@ -15,6 +14,7 @@ from urllib.parse import urlsplit
 
 from opentelemetry import context as context_api
 from opentelemetry import trace
+from opentelemetry.context import Context
 from opentelemetry.trace import SpanKind
 
 from ... import _attributes as A
@@ -24,7 +24,6 @@ from ..._safety import log_once
 from ._cost import cost_usd
 from ._headers import session_attributes
 from ._messages import capture_content
-from ._util import param
 
 try:  # the documented context key that tells HTTP instrumentations (httpx, requests) to stand down
     from opentelemetry.instrumentation.utils import _SUPPRESS_HTTP_INSTRUMENTATION_KEY as _SUPPRESS_HTTP
@@ -101,53 +100,56 @@ def _error_type(exc: BaseException) -> str:
 
 class Call:
     __slots__ = ("api", "span", "capture", "model", "provider", "address", "port", "totals", "start_ns",
-                 "done", "stream_state", "_lock")
+                 "stream_state", "_once", "_ctx")
 
-    def __init__(self, api: Any, resource: Any, kwargs: dict) -> None:
+    def __init__(self, api: Any, resource: Any, kwargs: dict, ctx: Context | None = None) -> None:
+        """``ctx``: the current context, when the caller has fetched it already."""
         client = getattr(resource, "_client", None)
+        if ctx is None:
+            ctx = context_api.get_current()
         self.api = api
-        self.capture = capture_content()
-        model = param(kwargs, "model")
-        self.model = model if isinstance(model, str) else None
-        self.provider = provider_name(client)
-        self.address, self.port = _server(client)
-        self.done = False
+        self.capture = capture = capture_content()
+        model = kwargs.get("model")
+        self.model = model = model if isinstance(model, str) and model else None
+        self.provider = provider = provider_name(client)
+        self.address, self.port = address, port = _server(client)
         self.stream_state: Any = None
-        self._lock = threading.Lock()
-        attrs: dict[str, Any] = {
-            A.GEN_AI_OPERATION_NAME: api.OPERATION,
-            A.GEN_AI_PROVIDER_NAME: self.provider,
-        }
-        if self.model:
-            attrs[A.GEN_AI_REQUEST_MODEL] = self.model
-        if self.address:
-            attrs[A.SERVER_ADDRESS] = self.address
-        if self.port:
-            attrs[A.SERVER_PORT] = self.port
-        attrs.update(api.request_attributes(kwargs, self.capture))
-        attrs.update(session_attributes(client, kwargs.get("extra_headers")))
-        name = f"{api.OPERATION} {self.model}" if self.model else api.OPERATION
+        self._once = [True]  # popped by the one ending (list.pop is atomic): no lock per call
+        attrs: dict[str, Any] = {A.GEN_AI_OPERATION_NAME: api.OPERATION, A.GEN_AI_PROVIDER_NAME: provider}
+        if model:
+            attrs[A.GEN_AI_REQUEST_MODEL] = model
+        if address:
+            attrs[A.SERVER_ADDRESS] = address
+        if port:
+            attrs[A.SERVER_PORT] = port
+        attrs.update(api.request_attributes(kwargs, capture))
+        session = session_attributes(client, kwargs.get("extra_headers"))
+        if session:
+            attrs.update(session)
+        if capture:
+            _encode(attrs)
         self.start_ns = time.time_ns()
-        self.span = _spans.begin(name, span_type="llm", kind=SpanKind.CLIENT, attributes=_encode(attrs),
-                                 start_time=self.start_ns)
-        self.totals = _scope.current()
+        self.span = _spans.begin(f"{api.OPERATION} {model}" if model else api.OPERATION, span_type="llm",
+                                 kind=SpanKind.CLIENT, attributes=attrs, start_time=self.start_ns, context=ctx)
+        self.totals = _scope.current(ctx)
+        self._ctx = ctx
 
     # -- while the client method runs ------------------------------------------
     def attach(self) -> Any:
         """Make the span current, mark the call as running and, by default, suppress HTTP
         client spans: one context, one attach (the token goes to ``context_api.detach``)."""
-        ctx = context_api.set_value(IN_CALL, True, trace.set_span_in_context(self.span))
+        values = dict(self._ctx)
+        values[IN_CALL] = True
         if settings.suppress_http and _SUPPRESS_HTTP is not None:
-            ctx = context_api.set_value(_SUPPRESS_HTTP, True, ctx)
-        return context_api.attach(ctx)
+            values[_SUPPRESS_HTTP] = True
+        return context_api.attach(trace.set_span_in_context(self.span, Context(values)))
 
     # -- ending ------------------------------------------------------------------
     def _claim(self) -> bool:
-        with self._lock:
-            if self.done:
-                return False
-            self.done = True
-            return True
+        try:
+            return self._once.pop()
+        except IndexError:
+            return False
 
     def succeed(self, outcome: Any, *, extra: dict | None = None, exc: BaseException | None = None,
                 end_time: int | None = None) -> None:
@@ -198,11 +200,11 @@ class Call:
         span = self.span
         usage = outcome.usage if outcome is not None else None
         response_model = outcome.model if outcome is not None else None
-        attrs: dict[str, Any] = dict(outcome.attributes) if outcome is not None else {}
+        attrs: dict[str, Any] = outcome.attributes if outcome is not None else {}  # built for this call
         if extra:
             attrs.update(extra)
         if usage is not None:
-            attrs.update(usage.attributes())
+            usage.add_to(attrs)
         cost = cost_usd(response_model or self.model, usage)
         if cost is not None:
             attrs[A.COST_USD] = cost
@@ -214,7 +216,7 @@ class Call:
         if span.is_recording():
             if not self.model and response_model:
                 span.update_name(f"{self.api.OPERATION} {response_model}")
-            span.set_attributes(_encode(attrs))
+            span.set_attributes(_encode(attrs) if self.capture else attrs)
         if self.totals is not None and (usage is not None or cost is not None):
             self.totals.add(usage.input_tokens if usage else None, usage.output_tokens if usage else None, cost)
         end = end_time or time.time_ns()

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from ... import _attributes as A
 from . import _messages as M
-from ._util import Usage, fields, get, number, param, usage_from
+from ._fields import fields, get, number, param
+from ._tokens import Usage, usage_from
 
 OPERATION = "chat"
 
 
-@dataclass
 class Outcome:
-    """What a finished call contributes to its span."""
+    """What a finished call contributes to its span: attributes (a dict made for this call,
+    which the call may extend), token usage, and the model the response names."""
 
-    attributes: dict[str, Any] = field(default_factory=dict)
-    usage: Usage | None = None
-    model: str | None = None
+    __slots__ = ("attributes", "usage", "model")
+
+    def __init__(self, attributes: dict[str, Any] | None = None, usage: Usage | None = None,
+                 model: str | None = None) -> None:
+        self.attributes = {} if attributes is None else attributes
+        self.usage = usage
+        self.model = model
 
 
 def output_type(response_format: Any) -> str | None:
@@ -40,6 +44,7 @@ _NUMERIC = {
     "seed": A.GEN_AI_REQUEST_SEED,
     "max_tokens": A.GEN_AI_REQUEST_MAX_TOKENS,
 }
+_NUMBER_TYPES = frozenset((int, float))
 _OTHER = frozenset(("max_completion_tokens", "stop", "n", "service_tier", "stream"))
 
 
@@ -48,8 +53,8 @@ def common_request_attributes(kwargs: dict) -> dict[str, Any]:
     Only the keys the caller passed are looked at (this runs on every call)."""
     attrs: dict[str, Any] = {}
     for key in kwargs.keys() & _NUMERIC.keys():
-        value = number(param(kwargs, key))
-        if value is not None:
+        value = kwargs[key]
+        if type(value) in _NUMBER_TYPES or number(value) is not None:  # the common case first
             attrs[_NUMERIC[key]] = value
     if not kwargs.keys() & _OTHER:
         return attrs
@@ -75,12 +80,14 @@ def common_request_attributes(kwargs: dict) -> dict[str, Any]:
 
 def request_attributes(kwargs: dict, capture: bool) -> dict[str, Any]:
     attrs = common_request_attributes(kwargs)
-    kind = output_type(param(kwargs, "response_format"))
-    if kind:
-        attrs[A.GEN_AI_OUTPUT_TYPE] = kind
-    effort = param(kwargs, "reasoning_effort")
-    if isinstance(effort, str):
-        attrs[A.REQUEST_REASONING_EFFORT] = effort
+    if "response_format" in kwargs:
+        kind = output_type(param(kwargs, "response_format"))
+        if kind:
+            attrs[A.GEN_AI_OUTPUT_TYPE] = kind
+    if "reasoning_effort" in kwargs:
+        effort = param(kwargs, "reasoning_effort")
+        if isinstance(effort, str):
+            attrs[A.REQUEST_REASONING_EFFORT] = effort
     if capture:
         messages = param(kwargs, "messages")
         if messages is not None:
@@ -107,15 +114,19 @@ def _response_header_attributes(data: Any, attrs: dict) -> None:
     for key, name in _HEADER_ATTRIBUTES:
         value = data.get(key)
         if value:
-            attrs[name] = str(value)
+            attrs[name] = value if type(value) is str else str(value)
 
 
 def response_outcome(response: Any, capture: bool) -> Outcome:
     attrs: dict[str, Any] = {}
     data = fields(response)
     _response_header_attributes(data, attrs)
-    choices = data.get("choices") or []
-    reasons = [str(get(c, "finish_reason")) for c in choices if get(c, "finish_reason")]
+    choices = data.get("choices") or ()
+    reasons = []
+    for choice in choices:
+        reason = get(choice, "finish_reason")
+        if reason:
+            reasons.append(reason if type(reason) is str else str(reason))
     if reasons:
         attrs[A.GEN_AI_RESPONSE_FINISH_REASONS] = reasons
     if capture and choices:

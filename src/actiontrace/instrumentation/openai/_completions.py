@@ -7,7 +7,8 @@ from typing import Any
 from ... import _attributes as A
 from ._chat import Outcome, common_request_attributes
 from ._messages import text_part
-from ._util import Usage, get, param, usage_from
+from ._fields import get, param
+from ._tokens import Usage, usage_from
 
 OPERATION = "text_completion"
 

@@ -15,7 +15,7 @@ from importlib import resources
 from typing import Any, Mapping
 
 from ..._safety import log_once
-from ._util import Usage
+from ._tokens import Usage
 
 _lock = threading.Lock()
 _table: dict[str, dict[str, float]] | None = None
@@ -101,17 +101,23 @@ def cost_usd(model: str | None, usage: Usage | None) -> float | None:
     """Input, cached input, output and reasoning tokens priced separately; None when unknown."""
     if usage is None or usage.empty:
         return None
-    price = price_for(model)
-    if price is None or "input" not in price:
-        return None
-    per = 1_000_000.0
     input_tokens = usage.input_tokens or 0
-    cached = min(usage.cached_input_tokens or 0, input_tokens)
     output_tokens = usage.output_tokens or 0
-    reasoning = min(usage.reasoning_tokens or 0, output_tokens)  # reasoning is part of output
-    cost = (input_tokens - cached) * price["input"] / per
-    cost += cached * price.get("cached_input", price["input"]) / per
+    price = price_for(model)
+    if price is None:
+        return None
+    input_price = price.get("input")
+    if input_price is None:
+        return None
     out_price = price.get("output", 0.0)
-    cost += (output_tokens - reasoning) * out_price / per
-    cost += reasoning * price.get("reasoning", out_price) / per
+    cached = usage.cached_input_tokens
+    reasoning = usage.reasoning_tokens
+    # Prices are per 1M tokens; cached input and reasoning (a part of output) may differ.
+    cost = (input_tokens * input_price + output_tokens * out_price) / 1_000_000.0
+    if cached:
+        cached = min(cached, input_tokens)
+        cost += cached * (price.get("cached_input", input_price) - input_price) / 1_000_000.0
+    if reasoning:
+        reasoning = min(reasoning, output_tokens)
+        cost += reasoning * (price.get("reasoning", out_price) - out_price) / 1_000_000.0
     return round(cost, 10)

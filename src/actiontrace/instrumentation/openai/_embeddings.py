@@ -7,7 +7,8 @@ from typing import Any
 from ... import _attributes as A
 from ._chat import Outcome
 from ._messages import text_part
-from ._util import get, number, param, usage_from
+from ._fields import get, number, param
+from ._tokens import usage_from
 
 OPERATION = "embeddings"
 

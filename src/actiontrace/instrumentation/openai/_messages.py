@@ -12,7 +12,7 @@ from typing import Any
 
 from ... import _config
 from ..._capture import capture_enabled
-from ._util import get, given, parse_arguments
+from ._fields import get, given, parse_arguments
 
 _MODALITY_BY_PREFIX = (("image/", "image"), ("audio/", "audio"), ("video/", "video"))
 

@@ -7,7 +7,8 @@ from typing import Any
 from ... import _attributes as A
 from . import _messages as M
 from ._chat import Outcome, output_type
-from ._util import Usage, get, number, param, usage_from
+from ._fields import get, number, param
+from ._tokens import Usage, usage_from
 
 OPERATION = "chat"
 

@@ -23,13 +23,13 @@ from ._streams import (
     SyncRawResponseProxy,
     SyncStreamProxy,
 )
-from ._util import given
+from ._fields import given
 
-try:
-    from opentelemetry.instrumentation.utils import is_instrumentation_enabled
-except Exception:  # pragma: no cover
-    def is_instrumentation_enabled() -> bool:
-        return True
+try:  # the keys behind is_instrumentation_enabled(), read off the one context fetched per call
+    from opentelemetry.instrumentation.utils import _SUPPRESS_INSTRUMENTATION_KEY as _SUPPRESSED
+    from opentelemetry.instrumentation.utils import _SUPPRESS_INSTRUMENTATION_KEY_PLAIN as _SUPPRESSED_PLAIN
+except Exception:  # pragma: no cover - older or newer opentelemetry-instrumentation
+    _SUPPRESSED = _SUPPRESSED_PLAIN = "suppress_instrumentation"
 
 _ACCUMULATORS = {
     _chat: _chat.ChatStreamAccumulator,
@@ -54,13 +54,16 @@ def _sdk_types() -> tuple:
 
 
 def _start(api: Any, instance: Any, kwargs: dict) -> Call | None:
-    if not active or not is_instrumentation_enabled() or context_api.get_value(IN_CALL):
+    if not active:
+        return None
+    ctx = context_api.get_current()
+    if ctx.get(IN_CALL) or ctx.get(_SUPPRESSED) or ctx.get(_SUPPRESSED_PLAIN):
         return None
     try:
         if (settings.stream_include_usage and api in (_chat, _completions) and kwargs.get("stream") is True
                 and not given(kwargs.get("stream_options"))):
             kwargs["stream_options"] = {"include_usage": True}
-        return Call(api, instance, kwargs)
+        return Call(api, instance, kwargs, ctx)
     except Exception:
         log_once("openai.start", "actiontrace: could not start an OpenAI span; the call is unaffected")
         return None

@@ -1,13 +1,11 @@
-"""Small helpers shared by the per-API modules: field access on SDK objects or dicts,
-NOT_GIVEN/Omit detection, and token usage as one value."""
+"""Reading request parameters and response fields: SDK models or dicts alike, the SDK's
+NOT_GIVEN/Omit sentinels read as absent."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
-from ... import _attributes as A
 
 _SENTINELS = ("NotGiven", "Omit")
 
@@ -106,47 +104,3 @@ def parse_arguments(raw: Any) -> Any:
         except ValueError:
             return raw
     return raw
-
-
-@dataclass
-class Usage:
-    input_tokens: int | None = None
-    output_tokens: int | None = None
-    cached_input_tokens: int | None = None
-    reasoning_tokens: int | None = None
-
-    def attributes(self) -> dict[str, int]:
-        pairs = (
-            (A.GEN_AI_USAGE_INPUT_TOKENS, self.input_tokens),
-            (A.GEN_AI_USAGE_OUTPUT_TOKENS, self.output_tokens),
-            (A.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, self.cached_input_tokens),
-            (A.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, self.reasoning_tokens),
-        )
-        # Usage the response does not carry stays absent: never a made-up 0.
-        return {k: v for k, v in pairs if isinstance(v, int) and not isinstance(v, bool)}
-
-    @property
-    def empty(self) -> bool:
-        return self.input_tokens is None and self.output_tokens is None
-
-
-def usage_from(raw: Any) -> Usage | None:
-    """Chat/legacy (prompt_/completion_tokens) and Responses/embeddings (input_/output_tokens) usage."""
-    if raw is None:
-        return None
-    data = fields(raw)
-    input_tokens = number(data.get("prompt_tokens"))
-    if input_tokens is None:
-        input_tokens = number(data.get("input_tokens"))
-    output_tokens = number(data.get("completion_tokens"))
-    if output_tokens is None:
-        output_tokens = number(data.get("output_tokens"))
-    in_details = data.get("prompt_tokens_details") or data.get("input_tokens_details")
-    out_details = data.get("completion_tokens_details") or data.get("output_tokens_details")
-    usage = Usage(
-        input_tokens=input_tokens,
-        output_tokens=output_tokens,
-        cached_input_tokens=number(get(in_details, "cached_tokens")),
-        reasoning_tokens=number(get(out_details, "reasoning_tokens")),
-    )
-    return None if usage.empty and usage.cached_input_tokens is None else usage
