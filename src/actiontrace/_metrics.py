@@ -82,11 +82,11 @@ def _instruments() -> _Instruments | None:
     provider = _own_provider if _own_provider is not None else metrics.get_meter_provider()
     if provider is _cached_for:
         return _cached
-    if isinstance(provider, _PLACEHOLDERS):
-        return None
     with _lock:
         if provider is not _cached_for:
-            _cached = _Instruments(provider.get_meter(A.METER_NAME, _version()))
+            # A placeholder is cached too (as None): the next call answers with one identity check.
+            placeholder = isinstance(provider, _PLACEHOLDERS)
+            _cached = None if placeholder else _Instruments(provider.get_meter(A.METER_NAME, _version()))
             _cached_for = provider
         return _cached
 
