@@ -418,15 +418,20 @@ class Redactor:
         values joined says no. False only means "look closer" (``redact_attributes``)."""
         if not self._joinable or not self._benign_keys.issuperset(attrs):
             return False
-        # Strings, and anything that is not a plain number (sequences, odd types): join
-        # refuses all but strings, and a refusal sends the span down the careful path.
-        texts = [v for v in attrs.values() if type(v) not in _NUMBERS]
+        texts: list[str] = []
+        for v in attrs.values():
+            t = type(v)
+            if t is str:
+                texts.append(v)
+            elif t in _NUMBERS:
+                continue
+            elif t in _SEQUENCES and all(type(x) is str or type(x) in _NUMBERS for x in v):
+                texts.extend([x for x in v if type(x) is str])  # e.g. finish reasons
+            else:
+                return False  # anything unusual takes the careful path
         if not texts:
             return True
-        try:
-            joined = _JOIN.join(texts)
-        except TypeError:
-            return self._sequences_clean(texts)
+        joined = _JOIN.join(texts)
         accel = self._accel
         if accel is not None and accel.search(joined) is False:  # the usual answer, one call
             for gate in self._gates:
@@ -434,17 +439,6 @@ class Redactor:
                     return False
             return True
         return not self.might_contain_secret(joined)
-
-    def _sequences_clean(self, values: list) -> bool:
-        texts: list[str] = []
-        for v in values:
-            if isinstance(v, str):
-                texts.append(v)
-            elif type(v) in _SEQUENCES and all(type(x) in _NUMBERS or isinstance(x, str) for x in v):
-                texts.extend([x for x in v if isinstance(x, str)])
-            else:
-                return False  # anything unusual takes the careful path
-        return not self.might_contain_secret(_JOIN.join(texts))
 
 
 _NUMBERS = frozenset((int, float, bool, type(None)))
