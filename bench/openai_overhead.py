@@ -49,7 +49,7 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -116,6 +116,7 @@ class Row:
     capture: bool
     plain: list[tuple[float, float]]  # (wall, thread CPU) seconds per call
     traced: list[tuple[float, float]]
+    rounds: list[tuple[float, float]] = field(default_factory=list)  # (plain, traced) wall per pair or round
 
     def figures(self) -> dict:
         def p90(xs: list[float]) -> float:
@@ -125,18 +126,23 @@ class Row:
         wall_traced, cpu_traced = zip(*self.traced)
         base, inst = statistics.median(wall_plain), statistics.median(wall_traced)
         cpu_added = statistics.median(cpu_traced) - statistics.median(cpu_plain)
+        # The share is the median of the per-pair (or per-round) shares: the two sides of a pair
+        # ran back to back, so a slow spell of a shared machine moves both and cancels out.
+        share = statistics.median(t / p - 1 for p, t in self.rounds) if self.rounds else (inst - base) / base
         return {"plain_med": base * 1e6, "plain_p90": p90(wall_plain) * 1e6, "inst_med": inst * 1e6,
-                "inst_p90": p90(wall_traced) * 1e6, "added_us": (inst - base) * 1e6,
-                "added_pct": (inst - base) / base * 100, "added_p90_us": (p90(wall_traced) - p90(wall_plain)) * 1e6,
-                "cpu_added_us": cpu_added * 1e6, "cpu_added_pct": cpu_added / base * 100}
+                "inst_p90": p90(wall_traced) * 1e6, "added_us": share * base * 1e6,
+                "added_pct": share * 100, "added_p90_us": (p90(wall_traced) - p90(wall_plain)) * 1e6,
+                "cpu_added_us": cpu_added * 1e6, "cpu_added_pct": cpu_added / base * 100,
+                "mean_added_us": (statistics.fmean(wall_traced) - statistics.fmean(wall_plain)) * 1e6}
 
 
-def call_once(client: openai.OpenAI, stream: bool) -> None:
+def call_once(client: openai.OpenAI, stream: bool, create: Callable | None = None) -> None:
+    create = create or client.chat.completions.create
     if stream:
-        for _ in client.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES, stream=True):
+        for _ in create(model="gpt-4o-mini", messages=MESSAGES, stream=True):
             pass
     else:
-        client.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES, temperature=0.2)
+        create(model="gpt-4o-mini", messages=MESSAGES, temperature=0.2)
 
 
 def timed_batch(op: Callable[[], object], calls: int, out: list) -> None:
@@ -157,14 +163,21 @@ def measure(plain: Callable[[], object], traced: Callable[[], object], *, on: Ca
     row = Row(section, stream, capture, [], [])
     sides = [(plain, row.plain, False), (traced, row.traced, True)]
     for i in range(rounds + 2):  # two warm-up rounds: connections, imports, caches
+        medians = {}
         for op, out, instrumented in sides if i % 2 == 0 else reversed(sides):  # alternate which goes first
             if instrumented:
                 on()
-            timed_batch(op, calls if i >= 2 else 30, out if i >= 2 else [])
+            batch: list = []
+            timed_batch(op, calls if i >= 2 else 30, batch)
             if instrumented:
                 off()
+            if i >= 2:
+                out.extend(batch)
+                medians[instrumented] = statistics.median(wall for wall, _ in batch)
         if i == 1:
             gc.collect()
+        if medians:
+            row.rounds.append((medians[False], medians[True]))
     return row
 
 
@@ -175,18 +188,36 @@ def flush() -> None:
 
 
 def client_rows(client: openai.OpenAI, instrumentor: OpenAIInstrumentor, section: str, args) -> list[Row]:
-    """The same client call, uninstrumented and instrumented (instrument()/uninstrument() between batches)."""
-    rows = []
-    for stream, capture in COMBOS:
-        op = functools.partial(call_once, client, stream)
-        def off() -> None:
-            instrumentor.uninstrument()
-            flush()
+    """The same client call, uninstrumented and instrumented, alternating call by call.
 
-        row = measure(op, op, on=instrumentor.instrument, off=off, stream=stream,
-                      capture=capture, calls=args.calls, rounds=args.rounds, section=section)
+    With the instrumentation on, ``client.chat.completions.create`` is our wrapper and its
+    ``__wrapped__`` the client's own method, so the plain side runs no instrumentation code at
+    all and nothing is patched between calls. Interleaving single calls cancels the drift of a
+    shared machine; the order within each pair alternates. The export thread runs as it would
+    in an application (a batch every 512 spans or 5 s), so its share of the GIL lands on
+    whichever calls it overlaps: in the p90 and CPU columns more than in the medians."""
+    rows = []
+    instrumentor.instrument()
+    resource = client.chat.completions
+    traced_create = resource.create
+    plain_create = traced_create.__wrapped__
+    for stream, capture in COMBOS:
+        os.environ[CAPTURE_ENV] = "true" if capture else "false"
+        row = Row(section, stream, capture, [], [])
+        sides = [(functools.partial(call_once, client, stream, plain_create), row.plain),
+                 (functools.partial(call_once, client, stream, traced_create), row.traced)]
+        for op, _ in sides:  # warm-up: connections, imports, caches
+            timed_batch(op, 30, [])
+        gc.collect()
+        for i in range(args.calls * args.rounds):
+            pair = sides if i % 2 == 0 else sides[::-1]
+            for op, out in pair:
+                timed_batch(op, 1, out)
+            row.rounds.append((row.plain[-1][0], row.traced[-1][0]))
+        flush()
         print_row(row)
         rows.append(row)
+    instrumentor.uninstrument()
     return rows
 
 
@@ -272,11 +303,28 @@ def direct_rows(client: openai.OpenAI, instrumentor: OpenAIInstrumentor, bodies:
 
 # --- the server in a subprocess ------------------------------------------------------------
 
+SERVER_CPUS: set[int] | None = None  # set by pin_cpus(): the server's CPU, apart from ours
+
+
+def pin_cpus() -> str:
+    """With two CPUs or more, the server subprocess gets the last one and this process (all its
+    threads: it runs before any is started) the others, so the two never queue for one CPU."""
+    global SERVER_CPUS
+    cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    if len(cpus) < 2:
+        return "not pinned (one CPU)"
+    SERVER_CPUS = {cpus[-1]}
+    os.sched_setaffinity(0, set(cpus[:-1]))
+    return f"client on CPU {','.join(map(str, cpus[:-1]))}, server on CPU {cpus[-1]}"
+
+
 class ServerProcess:
     def __enter__(self) -> str:
         script = os.path.join(ROOT, "examples", "fake_openai_server.py")
+        cpus = SERVER_CPUS
+        pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None  # in the child, before exec
         self.proc = subprocess.Popen([sys.executable, script], stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, text=True)
+                                     stderr=subprocess.DEVNULL, text=True, preexec_fn=pin)
         self.base_url = self.proc.stdout.readline().strip()
         if not self.base_url.startswith("http://127.0.0.1:"):
             self.proc.kill()
@@ -313,7 +361,7 @@ def memory_client(bodies: dict[bool, tuple[bytes, str]]) -> openai.OpenAI:
 # --- report ----------------------------------------------------------------------------------
 
 HEADER = (f"{'section':<24} {'stream':<6} {'capture':<7} {'plain med':>9} {'p90':>7} {'instr med':>9} {'p90':>7} "
-          f"{'added µs':>8} {'added %':>8} {'p90 Δµs':>8} {'CPU Δµs':>8} {'CPU Δ %':>8}")
+          f"{'added µs':>8} {'added %':>8} {'p90 Δµs':>8} {'mean Δµs':>8} {'CPU Δµs':>8} {'CPU Δ %':>8}")
 
 
 def print_row(row: Row) -> None:
@@ -323,25 +371,30 @@ def print_row(row: Row) -> None:
     cpu_pct = f"{f['cpu_added_pct']:+7.2f}%" if share else f"{'':>8}"
     print(f"{row.section:<24} {'yes' if row.stream else 'no':<6} {'on' if row.capture else 'off':<7} "
           f"{f['plain_med']:9.1f} {f['plain_p90']:7.1f} {f['inst_med']:9.1f} {f['inst_p90']:7.1f} "
-          f"{f['added_us']:+8.1f} {pct} {f['added_p90_us']:+8.1f} {f['cpu_added_us']:+8.1f} {cpu_pct}", flush=True)
+          f"{f['added_us']:+8.1f} {pct} {f['added_p90_us']:+8.1f} {f['mean_added_us']:+8.1f} {f['cpu_added_us']:+8.1f} "
+          f"{cpu_pct}", flush=True)
 
 
 # --- instruction counts (valgrind) -------------------------------------------------------------
 
 def loop(args) -> None:
-    """Child of --instructions: ``--loop-calls`` memory-transport calls, instrumented or not,
-    realistic pipeline (the export thread's instructions count too)."""
+    """Child of --instructions: ``--loop-calls`` calls (memory transport, or HTTP to the server
+    subprocess, which valgrind does not see), instrumented or not, realistic pipeline (the
+    export thread's instructions count too)."""
     os.environ[CAPTURE_ENV] = "true" if args.capture else "false"
     provider = TracerProvider()
     provider.add_span_processor(SessionSpanProcessor())
     provider.add_span_processor(BatchSpanProcessor(RedactingSpanExporter(Discard())))
     trace.set_tracer_provider(provider)
     with ServerProcess() as base_url:
-        client = memory_client(recorded_bodies(base_url))
-    if args.loop == "traced":
-        OpenAIInstrumentor().instrument()
-    for _ in range(args.loop_calls):
-        call_once(client, args.stream)
+        if args.transport == "http":
+            client = openai.OpenAI(base_url=base_url, api_key="bench", max_retries=0)
+        else:
+            client = memory_client(recorded_bodies(base_url))
+        if args.loop == "traced":
+            OpenAIInstrumentor().instrument()
+        for _ in range(args.loop_calls):
+            call_once(client, args.stream)
     provider.shutdown()
 
 
@@ -353,7 +406,7 @@ def instructions(args) -> None:
     def count(mode: str, calls: int) -> int:
         cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
                os.path.abspath(__file__), "--loop", mode, "--loop-calls", str(calls)]
-        cmd += ["--stream"] * args.stream + ["--capture"] * args.capture
+        cmd += ["--stream"] * args.stream + ["--capture"] * args.capture + ["--transport", args.transport]
         env = dict(os.environ, PYTHONHASHSEED="0")
         out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True).stderr
         return int(next(line.split()[-1] for line in out.splitlines() if "Collected" in line))
@@ -363,7 +416,7 @@ def instructions(args) -> None:
     for mode in ("plain", "traced"):
         per_call[mode] = (count(mode, long) - count(mode, short)) / args.instructions
     added = per_call["traced"] - per_call["plain"]
-    print(f"instructions per call (memory transport, realistic pipeline, stream={args.stream}, "
+    print(f"instructions per call ({args.transport} transport, realistic pipeline, stream={args.stream}, "
           f"capture={args.capture}): plain {per_call['plain'] / 1e6:.3f} M, instrumented "
           f"{per_call['traced'] / 1e6:.3f} M, added {added / 1e3:.0f} k ({added / per_call['plain'] * 100:+.2f}%)")
 
@@ -377,6 +430,8 @@ def main() -> int:
                         help="instead: instruction counts under valgrind over CALLS extra calls (e.g. 200)")
     parser.add_argument("--stream", action="store_true", help="with --instructions: streamed calls")
     parser.add_argument("--capture", action="store_true", help="with --instructions: capture on")
+    parser.add_argument("--transport", choices=("memory", "http"), default="memory",
+                        help="with --instructions: the client's transport (default memory)")
     parser.add_argument("--loop", choices=("plain", "traced"), help=argparse.SUPPRESS)
     parser.add_argument("--loop-calls", type=int, default=100, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -387,6 +442,7 @@ def main() -> int:
         instructions(args)
         return 0
 
+    pinned = pin_cpus()
     switch = Switch()
     exporter = Discard()
     realistic = (SessionSpanProcessor(), BatchSpanProcessor(RedactingSpanExporter(exporter)))
@@ -399,7 +455,7 @@ def main() -> int:
 
     print(f"python {sys.version.split()[0]}, openai {openai.__version__}, {os.cpu_count()} CPUs; "
           f"{args.rounds} batches of {args.calls} calls per side ({args.calls * 5} for the wrapper rows); "
-          f"times in µs per call")
+          f"times in µs per call; {pinned}")
     print(HEADER)
     with ServerProcess() as base_url:
         bodies = recorded_bodies(base_url)
