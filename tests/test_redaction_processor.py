@@ -136,6 +136,21 @@ def test_clean_span_is_passed_on_as_is(pipeline):
     assert exporter.get_finished_spans()[-1] is recorder.spans[-1]
 
 
+def test_sequences_of_strings_are_checked_on_the_fast_path(pipeline):
+    tracer, exporter, recorder, _ = pipeline
+    secret = next(s for rule, s, _ in CORPUS if s.startswith("sk-"))
+    with tracer.start_as_current_span("clean-list") as span:
+        span.set_attribute("gen_ai.response.finish_reasons", ["stop", "length"])
+        span.set_attribute("gen_ai.usage.output_tokens", 3)
+    with tracer.start_as_current_span("secret-in-list") as span:
+        span.set_attribute("gen_ai.response.finish_reasons", ["stop", f"key {secret}"])
+    clean, dirty = exporter.get_finished_spans()[-2:]
+    assert clean is recorder.spans[-2]  # nothing to redact: the same span, no copy
+    reasons = dirty.attributes["gen_ai.response.finish_reasons"]
+    assert reasons[0] == "stop" and secret not in reasons[1] and "[REDACTED:" in reasons[1]
+    assert dirty.attributes[REDACTED]
+
+
 def test_dropped_counts_are_preserved():
     exporter, recorder = InMemorySpanExporter(), Recorder()
     provider = TracerProvider(span_limits=SpanLimits(max_attributes=4, max_events=2, max_links=1,
