@@ -187,36 +187,71 @@ def flush() -> None:
     trace.get_tracer_provider().force_flush()
 
 
+def hand_written(create: Callable, base_url: str) -> Callable:
+    """The least a hand-written instrumentation does, around the client's own ``create``: a
+    current CLIENT span with the same ~15 attributes as ours (set at start and from the
+    response), through the same pipeline. Non-streamed calls only."""
+    tracer = trace.get_tracer("bench-hand-written")
+    server = httpx_module.URL(base_url)
+    start = {"actiontrace.span.type": "llm", "gen_ai.operation.name": "chat", "gen_ai.provider.name": "openai",
+             "gen_ai.request.model": "gpt-4o-mini", "server.address": server.host, "server.port": server.port,
+             "gen_ai.request.temperature": 0.2}
+
+    def traced(**kwargs):
+        with tracer.start_as_current_span("chat gpt-4o-mini", kind=trace.SpanKind.CLIENT, attributes=start) as span:
+            response = create(**kwargs)
+            usage = response.usage
+            span.set_attributes({
+                "gen_ai.response.id": response.id, "gen_ai.response.model": response.model,
+                "openai.response.system_fingerprint": response.system_fingerprint or "",
+                "gen_ai.response.finish_reasons": [c.finish_reason for c in response.choices],
+                "gen_ai.usage.input_tokens": usage.prompt_tokens, "gen_ai.usage.output_tokens": usage.completion_tokens,
+                "actiontrace.cost.usd": (usage.prompt_tokens * 0.15 + usage.completion_tokens * 0.6) / 1e6,
+            })
+        return response
+
+    return traced
+
+
 def client_rows(client: openai.OpenAI, instrumentor: OpenAIInstrumentor, section: str, args) -> list[Row]:
     """The same client call, uninstrumented and instrumented, alternating call by call.
 
     With the instrumentation on, ``client.chat.completions.create`` is our wrapper and its
     ``__wrapped__`` the client's own method, so the plain side runs no instrumentation code at
     all and nothing is patched between calls. Interleaving single calls cancels the drift of a
-    shared machine; the order within each pair alternates. The export thread runs as it would
+    shared machine; the order within each round alternates. The export thread runs as it would
     in an application (a batch every 512 spans or 5 s), so its share of the GIL lands on
-    whichever calls it overlaps: in the p90 and CPU columns more than in the medians."""
+    whichever calls it overlaps: in the p90 and mean columns more than in the medians.
+    Non-streamed rows are followed by a ``by hand`` row: ``hand_written`` in the same rounds,
+    the SDK's own share of the cost."""
     rows = []
     instrumentor.instrument()
     resource = client.chat.completions
     traced_create = resource.create
     plain_create = traced_create.__wrapped__
+    hand_create = hand_written(plain_create, str(client.base_url))
     for stream, capture in COMBOS:
         os.environ[CAPTURE_ENV] = "true" if capture else "false"
         row = Row(section, stream, capture, [], [])
+        hand = Row(f"{section.split(' ')[0]}, SDK span by hand", stream, capture, row.plain, [])
         sides = [(functools.partial(call_once, client, stream, plain_create), row.plain),
                  (functools.partial(call_once, client, stream, traced_create), row.traced)]
+        if not stream and not capture:
+            sides.append((functools.partial(call_once, client, stream, hand_create), hand.traced))
         for op, _ in sides:  # warm-up: connections, imports, caches
             timed_batch(op, 30, [])
         gc.collect()
         for i in range(args.calls * args.rounds):
-            pair = sides if i % 2 == 0 else sides[::-1]
-            for op, out in pair:
+            for op, out in sides if i % 2 == 0 else sides[::-1]:
                 timed_batch(op, 1, out)
             row.rounds.append((row.plain[-1][0], row.traced[-1][0]))
+            if hand.traced:
+                hand.rounds.append((row.plain[-1][0], hand.traced[-1][0]))
         flush()
         print_row(row)
         rows.append(row)
+        if hand.traced:
+            print_row(hand)
     instrumentor.uninstrument()
     return rows
 
@@ -391,34 +426,57 @@ def loop(args) -> None:
             client = openai.OpenAI(base_url=base_url, api_key="bench", max_retries=0)
         else:
             client = memory_client(recorded_bodies(base_url))
-        if args.loop == "traced":
+        create = None
+        if args.loop in ("traced", "hand"):
             OpenAIInstrumentor().instrument()
+        if args.loop == "hand":  # the client's own method inside a hand-written span
+            create = hand_written(client.chat.completions.create.__wrapped__, base_url)
         for _ in range(args.loop_calls):
-            call_once(client, args.stream)
+            call_once(client, args.stream, create)
     provider.shutdown()
 
 
 def instructions(args) -> None:
-    """Instructions per call (callgrind, all threads of the client process), plain and
-    instrumented: the slope between two loop lengths, so start-up and imports cancel out.
-    Unlike times, the counts do not move with the load of a shared machine (they do not see
-    cache misses either). Slow: four runs under valgrind, about a minute each."""
-    def count(mode: str, calls: int) -> int:
-        cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
-               os.path.abspath(__file__), "--loop", mode, "--loop-calls", str(calls)]
-        cmd += ["--stream"] * args.stream + ["--capture"] * args.capture + ["--transport", args.transport]
-        env = dict(os.environ, PYTHONHASHSEED="0")
-        out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True).stderr
-        return int(next(line.split()[-1] for line in out.splitlines() if "Collected" in line))
+    """Instructions per call (callgrind), plain and instrumented: the slope between two loop
+    lengths, so start-up and imports cancel out. Counted for the calling thread (the call's own
+    path) and for all threads (the export thread's redaction and batching too, which in an
+    application mostly runs while the caller waits on the network). Unlike times, the counts
+    do not move with the load of a shared machine (they do not see cache misses either).
+    Slow: four runs under valgrind, about a minute each."""
+    import glob
+    import tempfile
+
+    def count(mode: str, calls: int) -> tuple[int, int]:
+        with tempfile.TemporaryDirectory() as tmp:
+            cmd = ["valgrind", "--tool=callgrind", "--separate-threads=yes",
+                   f"--callgrind-out-file={tmp}/cg.out", sys.executable,
+                   os.path.abspath(__file__), "--loop", mode, "--loop-calls", str(calls)]
+            cmd += ["--stream"] * args.stream + ["--capture"] * args.capture + ["--transport", args.transport]
+            env = dict(os.environ, PYTHONHASHSEED="0")
+            subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
+            totals = {}
+            for path in glob.glob(f"{tmp}/cg.out-*"):  # one file per thread; -01 is the main thread
+                with open(path) as fh:
+                    totals[path.rsplit("-", 1)[-1]] = next(int(line.split()[1]) for line in fh
+                                                           if line.startswith("summary:"))
+        return totals.get("01", 0), sum(totals.values())
 
     short, long = 100, 100 + args.instructions
+    modes = ("plain", "traced") if args.stream else ("plain", "traced", "hand")
     per_call = {}
-    for mode in ("plain", "traced"):
-        per_call[mode] = (count(mode, long) - count(mode, short)) / args.instructions
-    added = per_call["traced"] - per_call["plain"]
+    for mode in modes:
+        (main_long, all_long), (main_short, all_short) = count(mode, long), count(mode, short)
+        per_call[mode] = ((main_long - main_short) / args.instructions, (all_long - all_short) / args.instructions)
     print(f"instructions per call ({args.transport} transport, realistic pipeline, stream={args.stream}, "
-          f"capture={args.capture}): plain {per_call['plain'] / 1e6:.3f} M, instrumented "
-          f"{per_call['traced'] / 1e6:.3f} M, added {added / 1e3:.0f} k ({added / per_call['plain'] * 100:+.2f}%)")
+          f"capture={args.capture}):")
+    for i, label in enumerate(("calling thread", "all threads")):
+        plain = per_call["plain"][i]
+        line = f"  {label:<15} plain {plain / 1e6:.3f} M"
+        for mode, name in (("traced", "instrumented"), ("hand", "SDK span by hand")):
+            if mode in per_call:
+                added = per_call[mode][i] - plain
+                line += f"; {name} {per_call[mode][i] / 1e6:.3f} M, added {added / 1e3:.0f} k ({added / plain * 100:+.2f}%)"
+        print(line)
 
 
 def main() -> int:
@@ -432,7 +490,7 @@ def main() -> int:
     parser.add_argument("--capture", action="store_true", help="with --instructions: capture on")
     parser.add_argument("--transport", choices=("memory", "http"), default="memory",
                         help="with --instructions: the client's transport (default memory)")
-    parser.add_argument("--loop", choices=("plain", "traced"), help=argparse.SUPPRESS)
+    parser.add_argument("--loop", choices=("plain", "traced", "hand"), help=argparse.SUPPRESS)
     parser.add_argument("--loop-calls", type=int, default=100, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.loop:
