@@ -161,18 +161,20 @@ class ChatStreamAccumulator:
         self.choices: dict[int, _Choice] = {}
         self.usage: Usage | None = None
         self.chunks = 0
+        self._header_pending = True
 
     def add(self, chunk: Any) -> None:
         # Runs once per chunk: each object's fields are fetched once, header fields only until seen.
         self.chunks += 1
         data = fields(chunk)
-        header = self.header
-        if len(header) < len(_HEADER_KEYS):
+        if self._header_pending and data.get("id"):
+            # The first chunk with an id carries the header (Azure sends a filter-results chunk
+            # with an empty id first); later chunks repeat it.
+            self._header_pending = False
             for key in _HEADER_KEYS:
-                if key not in header:
-                    value = data.get(key)
-                    if value:
-                        header[key] = value
+                value = data.get(key)
+                if value:
+                    self.header[key] = value
         usage = data.get("usage")
         if usage is not None:
             usage = usage_from(usage)
@@ -180,9 +182,7 @@ class ChatStreamAccumulator:
                 self.usage = usage
         for raw in data.get("choices") or ():
             raw = fields(raw)
-            index = raw.get("index")
-            if index is None:
-                index = 0
+            index = raw.get("index") or 0
             choice = self.choices.get(index)
             if choice is None:
                 choice = self.choices[index] = _Choice()
