@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from opentelemetry.sdk.trace import SpanProcessor
 
-from . import _attributes as A
 from . import _stamping
 from ._safety import tracing_failed
 
@@ -24,10 +23,10 @@ class SessionSpanProcessor(SpanProcessor):
 
     def on_start(self, span, parent_context=None) -> None:
         try:
-            attrs = span.attributes
-            if attrs and A.PATH in attrs:  # stamped by our span starter
+            scope = span.instrumentation_scope
+            if scope is not None and scope.name == _stamping.TRACER_NAME:  # stamped by our span starter
                 return
-            span.set_attributes(_stamping.stamps(span.name, attrs, parent_context))
+            span.set_attributes(_stamping.stamps(span.name, span.attributes, parent_context))
         except Exception:
             tracing_failed("SessionSpanProcessor.on_start")
 

@@ -17,7 +17,7 @@ from ._version import __version__
 INTERNAL = SpanKind.INTERNAL
 CLIENT = SpanKind.CLIENT
 
-_tracer = trace.get_tracer("actiontrace", __version__)
+_tracer = trace.get_tracer(_stamping.TRACER_NAME, __version__)
 
 
 def begin(

@@ -20,6 +20,7 @@ from ._session import _current
 # The path segment of a span is its subject (the tool, agent or workflow name) when it has one.
 _SUBJECT_KEYS = (A.GEN_AI_TOOL_NAME, A.GEN_AI_AGENT_NAME, A.GEN_AI_WORKFLOW_NAME)
 
+TRACER_NAME = "actiontrace"  # the span starter's tracer: its spans arrive at on_start stamped
 _processors = 0  # live SessionSpanProcessors; the starter stamps only while there is one
 
 
