@@ -119,3 +119,22 @@ async def test_async_chat_create(server, aclient, spans, capture_on):
     assert span.attributes["gen_ai.response.id"] == "chatcmpl-basic1"
     out = json.loads(span.attributes["gen_ai.output.messages"])
     assert out == [{"role": "assistant", "finish_reason": "stop", "parts": [{"type": "text", "content": "Hello there!"}]}]
+
+
+@pytest.mark.parametrize("key", ["context key", "plain string key"])
+def test_suppressed_instrumentation_makes_no_span(server, client, spans, capture_off, key):
+    from opentelemetry import context
+    from opentelemetry.instrumentation import utils
+
+    queue_recording(server, "chat_basic")
+    queue_recording(server, "chat_basic")
+    suppress = utils._SUPPRESS_INSTRUMENTATION_KEY if key == "context key" else "suppress_instrumentation"
+    token = context.attach(context.set_value(suppress, True))
+    try:
+        result = client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "Hi"}])
+    finally:
+        context.detach(token)
+    assert result.choices[0].message.content == "Hello there!"
+    assert llm_spans(spans) == []
+    client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "Hi"}])
+    assert len(llm_spans(spans)) == 1  # and the next call, outside, is traced again
