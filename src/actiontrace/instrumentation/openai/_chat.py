@@ -109,24 +109,21 @@ _HEADER_ATTRIBUTES = (
 _HEADER_KEYS = tuple(key for key, _ in _HEADER_ATTRIBUTES)
 
 
-def _response_header_attributes(data: Any, attrs: dict) -> None:
-    """``data``: the response's ``fields()`` (or the header a stream assembled)."""
+def header_attributes(data: Any, attrs: dict) -> None:
+    """Response id, model, system fingerprint and service tier, whichever ``data`` carries:
+    a response's ``fields()`` or the header a stream assembled (every API's responses)."""
     for key, name in _HEADER_ATTRIBUTES:
         value = data.get(key)
         if value:
-            attrs[name] = value if type(value) is str else str(value)
+            attrs[name] = str(value)
 
 
 def response_outcome(response: Any, capture: bool) -> Outcome:
     attrs: dict[str, Any] = {}
     data = fields(response)
-    _response_header_attributes(data, attrs)
+    header_attributes(data, attrs)
     choices = data.get("choices") or ()
-    reasons = []
-    for choice in choices:
-        reason = get(choice, "finish_reason")
-        if reason:
-            reasons.append(reason if type(reason) is str else str(reason))
+    reasons = [str(reason) for reason in (get(c, "finish_reason") for c in choices) if reason]
     if reasons:
         attrs[A.GEN_AI_RESPONSE_FINISH_REASONS] = reasons
     if capture and choices:
@@ -223,7 +220,7 @@ class ChatStreamAccumulator:
 
     def outcome(self, capture: bool) -> Outcome:
         attrs: dict[str, Any] = {}
-        _response_header_attributes(self.header, attrs)
+        header_attributes(self.header, attrs)
         ordered = [self.choices[i] for i in sorted(self.choices)]
         reasons = [c.finish_reason for c in ordered if c.finish_reason]
         if reasons:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ... import _attributes as A
-from ._chat import Outcome, common_request_attributes
+from ._chat import Outcome, common_request_attributes, header_attributes
 from ._messages import text_part
-from ._fields import get, param
+from ._fields import fields, get, param
 from ._tokens import Usage, usage_from
 
 OPERATION = "text_completion"
@@ -36,18 +36,9 @@ def _output(choices: list, capture: bool, attrs: dict) -> None:
         ]
 
 
-def _header(source: Any, attrs: dict) -> None:
-    if get(source, "id"):
-        attrs[A.GEN_AI_RESPONSE_ID] = str(get(source, "id"))
-    if get(source, "model"):
-        attrs[A.GEN_AI_RESPONSE_MODEL] = str(get(source, "model"))
-    if get(source, "system_fingerprint"):
-        attrs[A.OPENAI_RESPONSE_SYSTEM_FINGERPRINT] = str(get(source, "system_fingerprint"))
-
-
 def response_outcome(response: Any, capture: bool) -> Outcome:
     attrs: dict[str, Any] = {}
-    _header(response, attrs)
+    header_attributes(fields(response), attrs)
     _output(get(response, "choices") or [], capture, attrs)
     return Outcome(attrs, usage_from(get(response, "usage")), get(response, "model"))
 
@@ -78,7 +69,7 @@ class CompletionStreamAccumulator:
 
     def outcome(self, capture: bool) -> Outcome:
         attrs: dict[str, Any] = {}
-        _header(self.header, attrs)
+        header_attributes(self.header, attrs)
         choices = [{"text": "".join(self.texts[i]), "finish_reason": self.reasons.get(i)} for i in sorted(self.texts)]
         _output(choices, capture, attrs)
         return Outcome(attrs, self.usage, self.header.get("model"))

@@ -6,8 +6,8 @@ from typing import Any
 
 from ... import _attributes as A
 from . import _messages as M
-from ._chat import Outcome, output_type
-from ._fields import get, number, param
+from ._chat import Outcome, header_attributes, output_type
+from ._fields import fields, get, number, param
 from ._tokens import Usage, usage_from
 
 OPERATION = "chat"
@@ -67,12 +67,7 @@ def finish_reason(response: Any) -> str | None:
 
 def response_outcome(response: Any, capture: bool) -> Outcome:
     attrs: dict[str, Any] = {}
-    if get(response, "id"):
-        attrs[A.GEN_AI_RESPONSE_ID] = str(get(response, "id"))
-    if get(response, "model"):
-        attrs[A.GEN_AI_RESPONSE_MODEL] = str(get(response, "model"))
-    if get(response, "service_tier"):
-        attrs[A.OPENAI_RESPONSE_SERVICE_TIER] = str(get(response, "service_tier"))
+    header_attributes(fields(response), attrs)
     reason = finish_reason(response)
     if reason:
         attrs[A.GEN_AI_RESPONSE_FINISH_REASONS] = [reason]
