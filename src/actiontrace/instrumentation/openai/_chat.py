@@ -69,13 +69,18 @@ def common_request_attributes(kwargs: dict) -> dict[str, Any]:
     n = number(param(kwargs, "n"))
     if n is not None and n != 1:
         attrs[A.GEN_AI_REQUEST_CHOICE_COUNT] = n
+    tier_and_stream(kwargs, attrs)
+    return attrs
+
+
+def tier_and_stream(kwargs: dict, attrs: dict) -> None:
+    """The request's service tier and stream flag (every API that takes them)."""
     tier = param(kwargs, "service_tier")
     if isinstance(tier, str):
         attrs[A.OPENAI_REQUEST_SERVICE_TIER] = tier
     stream = param(kwargs, "stream")
     if isinstance(stream, bool):
         attrs[A.GEN_AI_REQUEST_STREAM] = stream
-    return attrs
 
 
 def request_attributes(kwargs: dict, capture: bool) -> dict[str, Any]:

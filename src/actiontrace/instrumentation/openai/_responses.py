@@ -6,7 +6,7 @@ from typing import Any
 
 from ... import _attributes as A
 from . import _messages as M
-from ._chat import Outcome, header_attributes, output_type
+from ._chat import Outcome, header_attributes, output_type, tier_and_stream
 from ._fields import fields, get, number, param
 from ._tokens import Usage, usage_from
 
@@ -27,12 +27,7 @@ def request_attributes(kwargs: dict, capture: bool) -> dict[str, Any]:
     effort = get(param(kwargs, "reasoning"), "effort")
     if isinstance(effort, str):
         attrs[A.REQUEST_REASONING_EFFORT] = effort
-    tier = param(kwargs, "service_tier")
-    if isinstance(tier, str):
-        attrs[A.OPENAI_REQUEST_SERVICE_TIER] = tier
-    stream = param(kwargs, "stream")
-    if isinstance(stream, bool):
-        attrs[A.GEN_AI_REQUEST_STREAM] = stream
+    tier_and_stream(kwargs, attrs)
     if param(kwargs, "conversation") is not None:
         conv = param(kwargs, "conversation")
         conv_id = conv if isinstance(conv, str) else get(conv, "id")
