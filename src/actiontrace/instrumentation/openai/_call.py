@@ -102,11 +102,9 @@ class Call:
     __slots__ = ("api", "span", "capture", "model", "provider", "address", "port", "totals", "start_ns",
                  "stream_state", "_once", "_ctx")
 
-    def __init__(self, api: Any, resource: Any, kwargs: dict, ctx: Context | None = None) -> None:
-        """``ctx``: the current context, when the caller has fetched it already."""
+    def __init__(self, api: Any, resource: Any, kwargs: dict, ctx: Context) -> None:
+        """``ctx``: the current context (the wrapper has read it to decide to trace)."""
         client = getattr(resource, "_client", None)
-        if ctx is None:
-            ctx = context_api.get_current()
         self.api = api
         self.capture = capture = capture_content()
         model = kwargs.get("model")

@@ -44,7 +44,6 @@ _NUMERIC = {
     "seed": A.GEN_AI_REQUEST_SEED,
     "max_tokens": A.GEN_AI_REQUEST_MAX_TOKENS,
 }
-_NUMBER_TYPES = frozenset((int, float))
 _OTHER = frozenset(("max_completion_tokens", "stop", "n", "service_tier", "stream"))
 
 
@@ -53,8 +52,8 @@ def common_request_attributes(kwargs: dict) -> dict[str, Any]:
     Only the keys the caller passed are looked at (this runs on every call)."""
     attrs: dict[str, Any] = {}
     for key in kwargs.keys() & _NUMERIC.keys():
-        value = kwargs[key]
-        if type(value) in _NUMBER_TYPES or number(value) is not None:  # the common case first
+        value = number(kwargs[key])  # NOT_GIVEN and other sentinels are not numbers
+        if value is not None:
             attrs[_NUMERIC[key]] = value
     if not kwargs.keys() & _OTHER:
         return attrs
@@ -85,14 +84,12 @@ def tier_and_stream(kwargs: dict, attrs: dict) -> None:
 
 def request_attributes(kwargs: dict, capture: bool) -> dict[str, Any]:
     attrs = common_request_attributes(kwargs)
-    if "response_format" in kwargs:
-        kind = output_type(param(kwargs, "response_format"))
-        if kind:
-            attrs[A.GEN_AI_OUTPUT_TYPE] = kind
-    if "reasoning_effort" in kwargs:
-        effort = param(kwargs, "reasoning_effort")
-        if isinstance(effort, str):
-            attrs[A.REQUEST_REASONING_EFFORT] = effort
+    kind = output_type(param(kwargs, "response_format"))
+    if kind:
+        attrs[A.GEN_AI_OUTPUT_TYPE] = kind
+    effort = param(kwargs, "reasoning_effort")
+    if isinstance(effort, str):
+        attrs[A.REQUEST_REASONING_EFFORT] = effort
     if capture:
         messages = param(kwargs, "messages")
         if messages is not None:

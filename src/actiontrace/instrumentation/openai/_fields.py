@@ -91,6 +91,8 @@ def param(kwargs: dict, key: str) -> Any:
 
 def number(value: Any) -> Any:
     """A real int/float (not bool) or None."""
+    if type(value) is int or type(value) is float:  # the common case, decided first
+        return value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return value

@@ -24,9 +24,6 @@ class Usage:
         return (f"Usage(input_tokens={self.input_tokens}, output_tokens={self.output_tokens}, "
                 f"cached_input_tokens={self.cached_input_tokens}, reasoning_tokens={self.reasoning_tokens})")
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Usage) and all(getattr(self, k) == getattr(other, k) for k in self.__slots__)
-
     @property
     def empty(self) -> bool:
         return self.input_tokens is None and self.output_tokens is None
@@ -41,11 +38,6 @@ class Usage:
             attrs[A.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = self.cached_input_tokens
         if self.reasoning_tokens is not None:
             attrs[A.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = self.reasoning_tokens
-
-    def attributes(self) -> dict[str, int]:
-        attrs: dict[str, Any] = {}
-        self.add_to(attrs)
-        return attrs
 
 
 def _count(value: Any) -> int | None:
