@@ -151,8 +151,6 @@ class SpanLineEncoder:
                 pre = keys[k] = '{"key":' + q(str(k)) + ',"value":'
             if type(v) is str and len(v) <= limit:
                 entries.append(pre + '{"stringValue":' + q(v) + "}}")
-            elif type(v) is int and _INT64_MIN <= v <= _INT64_MAX:  # token counts, sizes
-                entries.append(pre + '{"intValue":"' + str(v) + '"}}')
             else:
                 entries.append(pre + self.any_value(v) + "}")
         parts.append("[" + ",".join(entries) + "]")
