@@ -9,14 +9,12 @@ synchronous consumers (the in-memory ``ActionTracer`` ring, a ``SimpleSpanProces
 
 from __future__ import annotations
 
-import threading
 from typing import Optional, Sequence
 
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 
-from .._safety import logger
-from ._processor import redact_span
+from ._processor import Drops, redact_span
 from ._redactor import Redactor
 
 
@@ -27,9 +25,11 @@ class RedactingSpanExporter(SpanExporter):
     def __init__(self, inner: SpanExporter, redactor: Optional[Redactor] = None) -> None:
         self._inner = inner
         self._redactor = redactor
-        self.dropped_spans = 0
-        self._lock = threading.Lock()
-        self._logged = False
+        self._drops = Drops()
+
+    @property
+    def dropped_spans(self) -> int:
+        return self._drops.count
 
     @property
     def inner(self) -> SpanExporter:
@@ -41,15 +41,8 @@ class RedactingSpanExporter(SpanExporter):
             try:
                 out.append(redact_span(span, self._redactor))
             except Exception:
-                self._dropped()
+                self._drops.add()
         return self._inner.export(out) if out else SpanExportResult.SUCCESS
-
-    def _dropped(self) -> None:
-        with self._lock:
-            self.dropped_spans += 1
-            first, self._logged = not self._logged, True
-        if first:
-            logger.warning("actiontrace: redaction failed; the span was dropped, not exported", exc_info=True)
 
     def shutdown(self) -> None:
         self._inner.shutdown()

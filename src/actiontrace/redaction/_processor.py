@@ -78,6 +78,22 @@ def _bounded(items: list, dropped: int) -> BoundedList:
     return out
 
 
+class Drops:
+    """Spans dropped because their redaction failed: counted, the first one logged with its
+    traceback (call ``add`` inside the ``except``). Never the unredacted span instead."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def add(self) -> None:
+        with self._lock:
+            self.count += 1
+            first = self.count == 1
+        if first:
+            logger.warning("actiontrace: redaction failed; the span was dropped, not exported", exc_info=True)
+
+
 class RedactingSpanProcessor(SpanProcessor):
     """Wraps an exporting processor (``BatchSpanProcessor(exporter)``, …) so it only
     ever sees spans with secrets replaced by ``[REDACTED:<rule-id>]``.
@@ -90,9 +106,11 @@ class RedactingSpanProcessor(SpanProcessor):
     def __init__(self, inner: SpanProcessor, redactor: Optional[Redactor] = None) -> None:
         self._inner = inner
         self._redactor = redactor
-        self.dropped_spans = 0
-        self._lock = threading.Lock()
-        self._logged = False
+        self._drops = Drops()
+
+    @property
+    def dropped_spans(self) -> int:
+        return self._drops.count
 
     @property
     def inner(self) -> SpanProcessor:
@@ -110,12 +128,7 @@ class RedactingSpanProcessor(SpanProcessor):
         try:
             out = self.redact_span(span)
         except Exception:
-            with self._lock:
-                self.dropped_spans += 1
-                first = not self._logged
-                self._logged = True
-            if first:
-                logger.warning("actiontrace: redaction failed; the span was dropped, not exported", exc_info=True)
+            self._drops.add()
             return
         self._inner.on_end(out)
 
