@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import random
+import string
 
 import pytest
 from google.protobuf.json_format import MessageToDict
@@ -223,6 +225,38 @@ def test_awkward_strings_stay_one_valid_line(tmp_path):
     for key in ("newlines", "separators", "quote", "nul", "emoji"):
         assert span["attributes"][key] == awkward[key]
     assert span["attributes"]["surrogate"].startswith("bad ")
+
+
+def test_long_strings_of_every_kind_round_trip_exactly(tmp_path):
+    # Long values take a different escaping route than short ones (C scans instead of the
+    # json escaper) whenever they are ASCII: both routes must give the same text.
+    rng = random.Random(7)
+    plain = string.ascii_letters + ' .,{}:[]"\\\n/'
+    ascii_controls = plain + "\t\r\x00\x1f\x7f"
+    awkward = ascii_controls + "\x85é✓🙂\u2028"
+    values = {}
+    for i in range(60):
+        alphabet = (plain, ascii_controls, awkward)[i % 3]
+        values[f"v{i}"] = "".join(rng.choice(alphabet) for _ in range(rng.randint(120, 1500)))
+    values["json"] = json.dumps({"query": 'say "hi" \\ there', "rows": list(range(40))}, indent=1)
+    values["backslash_end"] = "x" * 200 + "\\"
+    for code in (*range(32), 0x7F):  # each control character alone in long ASCII text
+        values[f"control_{code}"] = "a" * 150 + chr(code) + 'b"\\' * 3
+    provider, memory, jsonl = _pipeline(tmp_path)
+    with provider.get_tracer("t").start_as_current_span("long " * 40, attributes=values) as span:
+        span.add_event("e", {"content": values["json"]})
+        span.set_status(Status(StatusCode.ERROR, values["v1"]))
+    provider.shutdown()
+    (line,) = _all_lines(jsonl.directory)
+    assert_valid_line(line)
+    assert len(line.decode("utf-8").splitlines()) == 1
+    (decoded,) = iter_spans_from_line(line)
+    assert decoded["attributes"] == values
+    assert decoded["events"][0]["attributes"] == {"content": values["json"]}
+    assert decoded["status_message"] == values["v1"] and decoded["name"] == "long " * 40
+    (sdk_span,) = memory.get_finished_spans()
+    assert MessageToDict(to_proto(line))["resourceSpans"][0]["scopeSpans"][0]["spans"][0]["attributes"] == \
+        MessageToDict(encode_spans([sdk_span]))["resourceSpans"][0]["scopeSpans"][0]["spans"][0]["attributes"]
 
 
 def test_decoder_is_lenient_where_receivers_must_be_and_strict_elsewhere():
