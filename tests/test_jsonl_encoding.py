@@ -11,7 +11,7 @@ import pytest
 from google.protobuf.json_format import MessageToDict
 from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace import ReadableSpan, SpanLimits, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import Link, NonRecordingSpan, SpanContext, SpanKind, Status, StatusCode, TraceFlags
@@ -257,6 +257,35 @@ def test_long_strings_of_every_kind_round_trip_exactly(tmp_path):
     (sdk_span,) = memory.get_finished_spans()
     assert MessageToDict(to_proto(line))["resourceSpans"][0]["scopeSpans"][0]["spans"][0]["attributes"] == \
         MessageToDict(encode_spans([sdk_span]))["resourceSpans"][0]["scopeSpans"][0]["spans"][0]["attributes"]
+
+
+def test_spans_over_the_sdk_limits_keep_their_dropped_counts(tmp_path):
+    memory = InMemorySpanExporter()
+    jsonl = JsonlSpanExporter(tmp_path / "traces")
+    limits = SpanLimits(max_span_attributes=2, max_events=1, max_links=1, max_event_attributes=1,
+                        max_link_attributes=1)
+    provider = TracerProvider(span_limits=limits)
+    provider.add_span_processor(SimpleSpanProcessor(memory))
+    provider.add_span_processor(SimpleSpanProcessor(jsonl))
+    links = [Link(SpanContext(0x1234, 0x5678 + i, False), {"a": 1, "b": 2}) for i in range(3)]
+    with provider.get_tracer("t").start_as_current_span("limited", links=links, attributes={"a": 1}) as span:
+        span.set_attributes({"b": 2, "c": 3, "d": 4})
+        for i in range(4):
+            span.add_event(f"e{i}", {"x": i, "y": i})
+    provider.shutdown()
+    (line,) = _all_lines(jsonl.directory)
+    (doc,) = json.loads(line)["resourceSpans"][0]["scopeSpans"][0]["spans"]
+    assert doc["droppedAttributesCount"] == 2 and doc["droppedEventsCount"] == 3 and doc["droppedLinksCount"] == 2
+    assert [e["name"] for e in doc["events"]] == ["e3"] and doc["events"][0]["droppedAttributesCount"] == 1
+    assert len(doc["links"]) == 1 and doc["links"][0]["droppedAttributesCount"] == 1
+    (sdk_span,) = memory.get_finished_spans()
+    ours, official = to_proto(line), encode_spans([sdk_span])
+    for req in (ours, official):
+        for s in req.resource_spans[0].scope_spans[0].spans:
+            s.flags &= ~0xFF
+            for link in s.links:
+                link.flags &= ~0xFF
+    assert MessageToDict(ours) == MessageToDict(official)
 
 
 def test_decoder_is_lenient_where_receivers_must_be_and_strict_elsewhere():

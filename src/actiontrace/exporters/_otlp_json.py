@@ -46,7 +46,7 @@ _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
 # OTLP SpanKind numbers are the SDK's shifted by one (0 is UNSPECIFIED in OTLP).
 _KIND = {kind: kind.value + 1 for kind in SpanKind}
-_READABLE_ATTRIBUTES = ReadableSpan.__dict__["attributes"]
+_SDK_CONTENTS = tuple(ReadableSpan.__dict__[name] for name in ("attributes", "events", "links"))
 # Enum members hash in Python code; look them up by identity on the hot path.
 _KIND_BY_ID = {id(kind): kind.value + 1 for kind in SpanKind}
 _HAS_IS_REMOTE = 0x100
@@ -187,21 +187,14 @@ class SpanLineEncoder:
             '","endTimeUnixNano":"', str(span.end_time or span.start_time or 0),
             '","attributes":',
         ]
-        # ReadableSpan.attributes wraps the BoundedAttributes in a proxy; skip it,
-        # but only where that property is not overridden (a subclass may filter).
-        if getattr(type(span), "attributes", None) is _READABLE_ATTRIBUTES:
-            attributes = getattr(span, "_attributes", None) or span.attributes
-        else:
-            attributes = span.attributes
+        attributes, events, links = _stored(span)
         self._key_values_into(parts, attributes)
         if span.dropped_attributes:
             parts += [',"droppedAttributesCount":', str(span.dropped_attributes)]
-        events = span.events
         if events:
             parts += [',"events":[', ",".join([self._event(e) for e in events]), "]"]
         if span.dropped_events:
             parts += [',"droppedEventsCount":', str(span.dropped_events)]
-        links = span.links
         if links:
             parts += [',"links":[', ",".join([self._link(link) for link in links]), "]"]
         if span.dropped_links:
@@ -292,6 +285,22 @@ def _long_string(s: str) -> str:
     if "\n" in s:
         s = s.replace("\n", "\\n")
     return '"' + s + '"'
+
+
+def _stored(span: Any) -> tuple[Any, Any, Any]:
+    """``span``'s attributes, events and links as the SDK stores them.
+
+    ReadableSpan's properties wrap the attributes in a proxy and copy the events and
+    links out of their ``BoundedList`` under its lock, on every read: ~10,000
+    instructions a span, as much as encoding a dozen attributes. Where the class keeps
+    those properties (a subclass may filter), read what is behind them; the span has
+    ended, so nothing is added to them any more."""
+    cls = type(span)
+    if (cls.attributes, cls.events, cls.links) == _SDK_CONTENTS:
+        events, links = span._events, span._links
+        # A BoundedList keeps its items in a deque; a hand-made ReadableSpan may hold a tuple.
+        return span._attributes, getattr(events, "_dq", events), getattr(links, "_dq", links)
+    return span.attributes, span.events, span.links
 
 
 def _double(v: float) -> str:
