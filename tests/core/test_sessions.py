@@ -192,3 +192,35 @@ def test_session_baggage_is_opt_in_and_round_trips(spans):
     (span,) = spans.get_finished_spans()
     assert span.attributes["session.id"] == "bag-1"
     assert span.attributes["actiontrace.property.tier"] == "pro"
+
+
+def test_stamps_on_foreign_spans_obey_the_sdk_limits():
+    # Stamps skip the SDK's re-validation only where they fit; past a limit the SDK applies it.
+    from opentelemetry.sdk.trace import SpanLimits, TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    def run(limits):
+        memory = InMemorySpanExporter()
+        provider = TracerProvider(span_limits=limits)
+        provider.add_span_processor(actiontrace.SessionSpanProcessor())
+        provider.add_span_processor(SimpleSpanProcessor(memory))
+        with actiontrace.session(session_id="session-one", name="Support", user_id="u-9"):
+            provider.get_tracer("someone-else").start_span("foreign", attributes={"own": "value"}).end()
+        provider.shutdown()
+        (span,) = memory.get_finished_spans()
+        return span
+
+    roomy = run(SpanLimits(max_span_attributes=6))
+    assert dict(roomy.attributes) == {
+        "own": "value", "session.id": "session-one", "gen_ai.conversation.id": "session-one",
+        "actiontrace.session.name": "Support", "user.id": "u-9", "actiontrace.path": "/foreign"}
+    assert roomy.dropped_attributes == 0
+
+    full = run(SpanLimits(max_span_attributes=3))
+    assert len(full.attributes) == 3 and full.dropped_attributes == 3
+    assert full.attributes["actiontrace.path"] == "/foreign"  # the SDK keeps the newest
+
+    short = run(SpanLimits(max_attribute_length=4))
+    assert short.attributes["session.id"] == "sess" and short.attributes["actiontrace.path"] == "/for"
+    assert short.attributes["own"] == "valu"
