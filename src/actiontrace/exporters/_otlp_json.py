@@ -35,8 +35,9 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.trace import SpanKind
+
+from .._span_contents import plain_attributes, span_contents
 
 TRUNCATION_MARKER = "...[truncated: original length {n} chars]"
 DEFAULT_MAX_VALUE_CHARS = 65536
@@ -46,7 +47,6 @@ _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
 # OTLP SpanKind numbers are the SDK's shifted by one (0 is UNSPECIFIED in OTLP).
 _KIND = {kind: kind.value + 1 for kind in SpanKind}
-_SDK_CONTENTS = tuple(ReadableSpan.__dict__[name] for name in ("attributes", "events", "links"))
 # Enum members hash in Python code; look them up by identity on the hot path.
 _KIND_BY_ID = {id(kind): kind.value + 1 for kind in SpanKind}
 _HAS_IS_REMOTE = 0x100
@@ -142,10 +142,7 @@ class SpanLineEncoder:
     def _key_values_into(self, parts: list[str], attributes: Mapping[str, Any] | None) -> None:
         # One text per attribute (one copy of its value), joined once: fewer steps per
         # attribute than appending its pieces.
-        # BoundedAttributes sizes and iterates through Python methods (slow); read its dict.
-        inner = getattr(attributes, "_dict", None)
-        if type(inner) is not dict:
-            inner = attributes
+        inner = plain_attributes(attributes)  # BoundedAttributes iterates in Python: slow
         if not inner:
             parts.append("[]")
             return
@@ -187,7 +184,7 @@ class SpanLineEncoder:
             '","endTimeUnixNano":"', str(span.end_time or span.start_time or 0),
             '","attributes":',
         ]
-        attributes, events, links = _stored(span)
+        attributes, events, links = span_contents(span)
         self._key_values_into(parts, attributes)
         if span.dropped_attributes:
             parts += [',"droppedAttributesCount":', str(span.dropped_attributes)]
@@ -285,22 +282,6 @@ def _long_string(s: str) -> str:
     if "\n" in s:
         s = s.replace("\n", "\\n")
     return '"' + s + '"'
-
-
-def _stored(span: Any) -> tuple[Any, Any, Any]:
-    """``span``'s attributes, events and links as the SDK stores them.
-
-    ReadableSpan's properties wrap the attributes in a proxy and copy the events and
-    links out of their ``BoundedList`` under its lock, on every read: ~10,000
-    instructions a span, as much as encoding a dozen attributes. Where the class keeps
-    those properties (a subclass may filter), read what is behind them; the span has
-    ended, so nothing is added to them any more."""
-    cls = type(span)
-    if (cls.attributes, cls.events, cls.links) == _SDK_CONTENTS:
-        events, links = span._events, span._links
-        # A BoundedList keeps its items in a deque; a hand-made ReadableSpan may hold a tuple.
-        return span._attributes, getattr(events, "_dq", events), getattr(links, "_dq", links)
-    return span.attributes, span.events, span.links
 
 
 def _double(v: float) -> str:

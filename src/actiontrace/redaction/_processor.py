@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
 from typing import Any, Optional
 
 from opentelemetry import trace as trace_api
@@ -21,6 +20,7 @@ from opentelemetry.sdk.util import BoundedList
 from opentelemetry.trace import Status
 
 from .._attributes import REDACTED
+from .._span_contents import plain_attributes, span_contents
 from ._redactor import Redactor, default_redactor
 
 logger = logging.getLogger("actiontrace")
@@ -30,46 +30,6 @@ def _attrs(values: dict, dropped: int) -> BoundedAttributes:
     out = BoundedAttributes(maxlen=None, attributes=values, immutable=True, max_value_len=None)
     out.dropped = dropped
     return out
-
-
-def _plain(attrs: Any) -> Any:
-    """The dict behind OpenTelemetry's ``BoundedAttributes`` (else ``attrs`` itself).
-    Iterating the Mapping costs a Python-level ``__iter__``/``__getitem__`` per key,
-    which was most of the time spent on a span with nothing to redact; the attributes of
-    an ended span, event or link are immutable, so reading the dict is safe."""
-    if type(attrs) is dict:
-        return attrs
-    inner = getattr(attrs, "_dict", None)
-    return inner if type(inner) is dict else attrs
-
-
-_ATTRIBUTES = ReadableSpan.attributes
-_EVENTS = ReadableSpan.events
-_LINKS = ReadableSpan.links
-
-
-_PLAIN_CLASSES: dict[type, bool] = {}
-
-
-def _parts(span: ReadableSpan) -> tuple[Any, Sequence[Any], Sequence[Any]]:
-    """(attributes, events, links) of an ended span, read from the SDK's own containers
-    when the span class does not override the public properties (they copy: a
-    ``MappingProxyType`` over the attributes, a tuple of each ``BoundedList``)."""
-    cls = type(span)
-    plain = _PLAIN_CLASSES.get(cls)
-    if plain is None:
-        plain = _PLAIN_CLASSES[cls] = (
-            cls.attributes is _ATTRIBUTES and cls.events is _EVENTS and cls.links is _LINKS
-        )
-    if plain:
-        try:
-            events, links = span._events._dq, span._links._dq
-        except AttributeError:
-            pass
-        else:
-            raw_attrs = span._attributes
-            return (_plain(raw_attrs) if raw_attrs else None), events, links
-    return span.attributes, span.events, span.links
 
 
 def _bounded(items: list, dropped: int) -> BoundedList:
@@ -148,7 +108,7 @@ def redact_span(span: ReadableSpan, redactor: Optional[Redactor] = None) -> Read
     is shared with other processors, so it is never changed)."""
     r = redactor or default_redactor()
     audit: list[str] = []
-    attrs, events, links = _parts(span)
+    attrs, events, links = span_contents(span)
     if not events and not links and not span.status.description and (not attrs or r.nothing_to_redact(attrs)):
         return span  # the common case, decided by one prefilter pass over the span's strings
     new_attrs, hits = r.redact_attributes(attrs, "attributes.", REDACTED) if attrs else (None, [])
@@ -200,7 +160,7 @@ def _redact_each(r: Redactor, items, label: str, audit: list, rebuild):
     for i, item in enumerate(items):
         if not item.attributes:
             continue
-        changed, hits = r.redact_attributes(_plain(item.attributes), f"{label}[{i}].")
+        changed, hits = r.redact_attributes(plain_attributes(item.attributes), f"{label}[{i}].")
         if changed is None:
             continue
         audit.extend(hits)
