@@ -8,18 +8,31 @@ They live in a separate virtualenv so the main one stays clean:
 
     python3 -m venv .venv-peers && .venv-peers/bin/pip install traceloop-sdk logfire langfuse wrapt
 
-Every peer installs its own global tracer provider, so each runs in its own interpreter,
-configured with an exporter that discards; in that interpreter our decorator and the peer's
-run interleaved on the same provider (the peer's pipeline), each recording arguments and
-result of the same two-argument function. Goal: ours at most half the peer's per-call cost.
+Two rows per peer, each decorator recording arguments and result of the same two-argument
+function:
+
+- ``same provider``: every peer installs its own global tracer provider, so each runs in its
+  own interpreter, configured with an exporter that discards; there our decorator and the
+  peer's run interleaved on that provider. Both pay the peer's pipeline (for Logfire its
+  scrubbing and pending-span processors), so this compares the decorators alone.
+- ``as configured``: each library set up the way its users set it up, in its own interpreter,
+  with a discarding exporter: ours with ``actiontrace.configure(span_processors=[...])``
+  (session stamping, redaction, batch processor), the peer with its own setup. The
+  interpreters alternate three times; each reports its best round of 1,000 calls, and the
+  ratio is of the medians. This is what a user of each library pays per call.
+
+Goal: ours at most half the peer's per-call cost.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import statistics
 import subprocess
 import sys
+import time
 
 import _harness as H
 
@@ -89,26 +102,93 @@ def child(peer: str) -> None:
 
     q, n = "weather in Paris", 3
     s, r, ratio = H.compare(lambda: ours(q, n), lambda: theirs(q, n), inner=1000, rounds=15)
-    H.Result(case="peers", what=f"ours vs {dist} {metadata.version(dist)} {how}", subject_ns=s, reference_ns=r,
+    H.Result(case="peers", what=f"ours vs {dist} {metadata.version(dist)} {how}, same provider", subject_ns=s,
+             reference_ns=r,
              ratio=ratio, target="<= 0.5x", passed=None if ratio != ratio else ratio <= 0.5,
              reference=f"{dist} decorator, same provider and discarding exporter").emit()
+
+
+def alone(lib: str) -> None:
+    """Child of the ``as configured`` rows: the per-call time of one library's decorator with
+    that library's own setup, as one JSON line."""
+    if lib == "actiontrace":
+        import actiontrace
+        from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+        # Like the peers: a discarding exporter instead of the JSONL files (redaction then
+        # runs as the span ends, on the application thread).
+        actiontrace.configure(service_name="bench", jsonl_path=None, instrument=[], metrics=False,
+                              span_processors=[BatchSpanProcessor(H.DiscardExporter())])
+
+        @actiontrace.tool(name="search_database")
+        def decorated(query: str, limit: int):
+            return body(query, limit)
+
+        version = actiontrace.__version__
+    else:
+        from importlib import metadata
+
+        decorated, dist, _ = globals()[f"setup_{lib}"]()
+        version = metadata.version(dist)
+
+    def op():
+        return decorated("weather in Paris", 3)
+
+    rounds = 5 if H.QUICK else 15
+    for _ in range(2):
+        H._time_batch(op, 1000, time.perf_counter_ns)
+    best = min(H._time_batch(op, 1000, time.perf_counter_ns) for _ in range(rounds))
+    print("ALONE " + json.dumps({"lib": lib, "ns": best, "version": version}), flush=True)
+    if lib == "actiontrace":
+        actiontrace.shutdown()
+
+
+def as_configured(peer: str, alternations: int = 3) -> None:
+    times: dict[str, list[float]] = {"actiontrace": [], peer: []}
+    version = ""
+    for _ in range(alternations):
+        for lib in ("actiontrace", peer):
+            proc = subprocess.run([sys.executable, __file__, "--alone", lib], capture_output=True, text=True)
+            line = next((x for x in proc.stdout.splitlines() if x.startswith("ALONE ")), None)
+            if line is None:
+                tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+                H.Result("peers", f"{peer} as configured", note=f"skipped or failed: {tail[:160]}").emit()
+                return
+            data = json.loads(line[len("ALONE "):])
+            times[lib].append(data["ns"])
+            if lib == peer:
+                version = data["version"]
+    ours, theirs = statistics.median(times["actiontrace"]), statistics.median(times[peer])
+    ratio = ours / theirs
+    dist = {"openllmetry": "traceloop-sdk"}.get(peer, peer)
+    H.Result(case="peers", what=f"ours via configure() vs {dist} {version}, each as configured", subject_ns=ours,
+             reference_ns=theirs, ratio=ratio, target="<= 0.5x", passed=ratio <= 0.5,
+             reference=f"{dist} with its own setup and a discarding exporter, in alternating processes").emit()
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--peer", choices=PEERS)
+    ap.add_argument("--alone", choices=PEERS + ("actiontrace",))
     args = ap.parse_args()
     if args.peer:
         child(args.peer)
+        return
+    if args.alone:
+        alone(args.alone)
         return
     for peer in PEERS:
         proc = subprocess.run([sys.executable, __file__, "--peer", peer], capture_output=True, text=True)
         rows = [line for line in proc.stdout.splitlines() if line.startswith("BENCH_RESULT ")]
         if rows:
             print("\n".join(rows), flush=True)
+            if "skipped" in rows[0]:
+                continue
         else:
             tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
             H.Result("peers", peer, note=f"failed (exit {proc.returncode}): {tail[:160]}").emit()
+            continue
+        as_configured(peer)
 
 
 if __name__ == "__main__":
