@@ -34,7 +34,8 @@ PEERS_PYTHON = os.path.join(ROOT, ".venv-peers", "bin", "python")
 
 
 def _run(args: list[str], python: str = sys.executable, timeout: float = 3600) -> tuple[str, str, int]:
-    env = dict(os.environ, PYTHONPATH=H.SRC + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    # No empty entry: a trailing separator would put the working directory on sys.path.
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, (H.SRC, os.environ.get("PYTHONPATH")))))
     proc = subprocess.run([python, *args], cwd=ROOT, capture_output=True, text=True, env=env, timeout=timeout)
     return proc.stdout, proc.stderr, proc.returncode
 
