@@ -80,8 +80,9 @@ def max_value_chars_from_env(default: int = DEFAULT_MAX_VALUE_CHARS) -> int | No
 class SpanLineEncoder:
     """Turns ``ReadableSpan`` objects into OTLP/JSON lines (bytes, no newline).
 
-    The JSON text is assembled directly (strings escaped by the ``json``
-    module's C escaper) instead of building dicts for a generic encoder: that
+    The JSON text is assembled directly (short strings escaped by the ``json``
+    module's C escaper, long ASCII ones by ``_long_string``) instead of building
+    dicts for a generic encoder: that
     was most of the exporter's cost, and this is about twice as fast. Resource
     and scope encodings are cached per object since a provider's spans share
     them.
