@@ -82,10 +82,9 @@ class SpanLineEncoder:
 
     The JSON text is assembled directly (short strings escaped by the ``json``
     module's C escaper, long ASCII ones by ``_long_string``) instead of building
-    dicts for a generic encoder: that
-    was most of the exporter's cost, and this is about twice as fast. Resource
-    and scope encodings are cached per object since a provider's spans share
-    them.
+    dicts for a generic encoder: that was most of the exporter's cost, and this
+    is about twice as fast. Resource and scope encodings are cached per object
+    since a provider's spans share them.
     """
 
     def __init__(self, max_value_chars: int | None = DEFAULT_MAX_VALUE_CHARS) -> None:
