@@ -39,8 +39,21 @@ import _harness as H
 PEERS = ("openllmetry", "logfire", "langfuse")
 
 
+ARGS = ("weather in Paris", 3)
+
+
 def body(query, limit):
     return {"rows": limit, "query": query}
+
+
+def our_tool():
+    import actiontrace
+
+    @actiontrace.tool(name="search_database")
+    def search_database(query: str, limit: int):
+        return body(query, limit)
+
+    return search_database
 
 
 def setup_openllmetry():
@@ -94,17 +107,11 @@ def child(peer: str) -> None:
     except ImportError as exc:
         H.Result("peers", f"{peer}", note=f"skipped: not installed ({exc})").emit()
         return
-    import actiontrace
-
-    @actiontrace.tool(name="search_database")
-    def ours(query: str, limit: int):
-        return body(query, limit)
-
-    q, n = "weather in Paris", 3
-    s, r, ratio = H.compare(lambda: ours(q, n), lambda: theirs(q, n), inner=1000, rounds=15)
-    H.Result(case="peers", what=f"ours vs {dist} {metadata.version(dist)} {how}, same provider", subject_ns=s,
-             reference_ns=r,
-             ratio=ratio, target="<= 0.5x", passed=None if ratio != ratio else ratio <= 0.5,
+    ours = our_tool()
+    s, r, ratio = H.compare(lambda: ours(*ARGS), lambda: theirs(*ARGS), inner=1000, rounds=15)
+    H.Result(case="peers", what=f"ours vs {dist} {metadata.version(dist)} {how}, same provider",
+             subject_ns=s, reference_ns=r, ratio=ratio, target="<= 0.5x",
+             passed=None if ratio != ratio else ratio <= 0.5,
              reference=f"{dist} decorator, same provider and discarding exporter").emit()
 
 
@@ -119,33 +126,28 @@ def alone(lib: str) -> None:
         # runs as the span ends, on the application thread).
         actiontrace.configure(service_name="bench", jsonl_path=None, instrument=[], metrics=False,
                               span_processors=[BatchSpanProcessor(H.DiscardExporter())])
-
-        @actiontrace.tool(name="search_database")
-        def decorated(query: str, limit: int):
-            return body(query, limit)
-
-        version = actiontrace.__version__
+        decorated, name = our_tool(), f"actiontrace {actiontrace.__version__}"
     else:
         from importlib import metadata
 
         decorated, dist, _ = globals()[f"setup_{lib}"]()
-        version = metadata.version(dist)
+        name = f"{dist} {metadata.version(dist)}"
 
     def op():
-        return decorated("weather in Paris", 3)
+        return decorated(*ARGS)
 
     rounds = 5 if H.QUICK else 15
     for _ in range(2):
         H._time_batch(op, 1000, time.perf_counter_ns)
     best = min(H._time_batch(op, 1000, time.perf_counter_ns) for _ in range(rounds))
-    print("ALONE " + json.dumps({"lib": lib, "ns": best, "version": version}), flush=True)
+    print("ALONE " + json.dumps({"lib": lib, "ns": best, "name": name}), flush=True)
     if lib == "actiontrace":
         actiontrace.shutdown()
 
 
 def as_configured(peer: str, alternations: int = 3) -> None:
     times: dict[str, list[float]] = {"actiontrace": [], peer: []}
-    version = ""
+    name = peer
     for _ in range(alternations):
         for lib in ("actiontrace", peer):
             proc = subprocess.run([sys.executable, __file__, "--alone", lib], capture_output=True, text=True)
@@ -157,13 +159,12 @@ def as_configured(peer: str, alternations: int = 3) -> None:
             data = json.loads(line[len("ALONE "):])
             times[lib].append(data["ns"])
             if lib == peer:
-                version = data["version"]
+                name = data["name"]
     ours, theirs = statistics.median(times["actiontrace"]), statistics.median(times[peer])
     ratio = ours / theirs
-    dist = {"openllmetry": "traceloop-sdk"}.get(peer, peer)
-    H.Result(case="peers", what=f"ours via configure() vs {dist} {version}, each as configured", subject_ns=ours,
+    H.Result(case="peers", what=f"ours via configure() vs {name}, each as configured", subject_ns=ours,
              reference_ns=theirs, ratio=ratio, target="<= 0.5x", passed=ratio <= 0.5,
-             reference=f"{dist} with its own setup and a discarding exporter, in alternating processes").emit()
+             reference=f"{name.split()[0]} with its own setup and a discarding exporter, in alternating processes").emit()
 
 
 def main() -> None:
