@@ -164,7 +164,8 @@ def as_configured(peer: str, alternations: int = 3) -> None:
     ratio = ours / theirs
     H.Result(case="peers", what=f"ours via configure() vs {name}, each as configured", subject_ns=ours,
              reference_ns=theirs, ratio=ratio, target="<= 0.5x", passed=ratio <= 0.5,
-             reference=f"{name.split()[0]} with its own setup and a discarding exporter, in alternating processes").emit()
+             reference=f"{name.split()[0]} with its own setup and a discarding exporter, "
+                       "in alternating processes").emit()
 
 
 def main() -> None:
