@@ -19,8 +19,8 @@ import json
 import _harness as H
 from opentelemetry import trace
 
-from actiontrace import _attributes as A
-from actiontrace import _capture
+from actiontrace import _vocabulary as A
+from actiontrace.spans import _capture
 
 TOOL = "search_database"
 DESCRIPTION = "Look rows up in the database."
@@ -245,7 +245,7 @@ def run_not_recording(mode: str) -> None:
     r = H.pair_result("3", what, lambda: ours(q, n), reference, limit=1.5,
                       reference_text="the API's own non-recording start_as_current_span")
     # Capture must be skipped entirely: count serialisation and argument binding.
-    from actiontrace import _calls
+    from actiontrace.spans import _calls
 
     counts = {"to_json": 0, "bind": 0}
     real_to_json, real_bind = _capture.to_json, _calls.Binder.bind

@@ -26,7 +26,7 @@ import _harness as H
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
-from actiontrace import _attributes as A
+from actiontrace import _vocabulary as A
 
 TOOL_ATTRS = {
     A.SPAN_TYPE: "tool",

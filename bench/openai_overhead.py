@@ -60,7 +60,7 @@ from opentelemetry import trace  # noqa: E402
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider  # noqa: E402
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult  # noqa: E402
 
-from actiontrace._session_processor import SessionSpanProcessor  # noqa: E402
+from actiontrace.processors._session import SessionSpanProcessor  # noqa: E402
 from actiontrace.instrumentation.openai import OpenAIInstrumentor  # noqa: E402
 from actiontrace.redaction import RedactingSpanExporter  # noqa: E402
 

@@ -17,7 +17,7 @@ in its own process (so the receiver's threads do not compete with the app for th
 
 Printed per scenario: p50/p99/max latency of one decorated call, RSS growth and peak, spans
 dropped at the full export queue (q-drop) and at the exporter while failing or backing off
-(x-drop), both from actiontrace._otlp.export_stats(); spans the receiver got, spans in the JSONL
+(x-drop), both from actiontrace.exporters._otlp.export_stats(); spans the receiver got, spans in the JSONL
 file, time actiontrace.shutdown() took, and for down-mid-run how many spans reached the receiver
 after it came back, without a restart (resumed).
 Not a test: nothing here asserts timings.
@@ -108,8 +108,8 @@ def _child(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     actiontrace.shutdown()
     shutdown_s = time.perf_counter() - t0
-    try:  # counts from the OTLP branch, when configure() builds it with actiontrace._otlp
-        from actiontrace._otlp import export_stats
+    try:  # counts from the OTLP branch, when configure() builds it with actiontrace.exporters._otlp
+        from actiontrace.exporters._otlp import export_stats
 
         stats = export_stats()
     except ImportError:

@@ -9,7 +9,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from actiontrace._session_processor import SessionSpanProcessor
+from actiontrace.processors._session import SessionSpanProcessor
 
 _exporter = InMemorySpanExporter()
 _provider = TracerProvider()

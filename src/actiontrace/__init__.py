@@ -20,19 +20,19 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from ._decorators import action, agent, llm, tool, workflow
-from ._public_span import span
-from ._session import properties, session
-from ._usage import iteration, record_usage, tool_call_id
+from .spans._decorators import action, agent, llm, tool, workflow
+from .spans._public import span
+from .context._session import properties, session
+from .spans._usage import iteration, record_usage, tool_call_id
 from ._version import __version__
 
 # Public name -> module that defines it, imported when first asked for.
 _LAZY = {
-    "configure": "._config",
-    "shutdown": "._config",
-    "SessionSpanProcessor": "._session_processor",
-    "propagate_context_to_threads": "._threads",
-    "query": "._query",
+    "configure": ".setup._configure",
+    "shutdown": ".setup._configure",
+    "SessionSpanProcessor": ".processors._session",
+    "propagate_context_to_threads": ".context._threads",
+    "query": ".reading._query",
     "JsonlSpanExporter": ".exporters",
     "Redactor": ".redaction",
     "RedactingSpanProcessor": ".redaction",
@@ -84,11 +84,25 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ._config import configure, shutdown
-    from ._query import query
-    from ._session_processor import SessionSpanProcessor
-    from ._threads import propagate_context_to_threads
+    from .setup._configure import configure, shutdown
+    from .reading._query import query
+    from .processors._session import SessionSpanProcessor
+    from .context._threads import propagate_context_to_threads
     from .exporters import JsonlSpanExporter
     from .redaction import RedactingSpanProcessor, Redactor
-    from .seeds import (ActionTracer, ActionType, Client, Event, EventState, HeliconeManualLogger, JSONLExporter,
-                        ResultRecorder, TraceEntry, Tracker, log_request, record, record_action, track_action)
+    from .seeds import (
+        ActionTracer,
+        ActionType,
+        Client,
+        Event,
+        EventState,
+        HeliconeManualLogger,
+        JSONLExporter,
+        ResultRecorder,
+        TraceEntry,
+        Tracker,
+        log_request,
+        record,
+        record_action,
+        track_action,
+    )

@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 
-from .otlp_receiver import free_port
+from support.otlp_receiver import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV = Path(os.environ.get("ACTIONTRACE_BACKENDS_VENV", ROOT / ".venv-backends"))

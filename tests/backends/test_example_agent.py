@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from actiontrace import _attributes as A
+from actiontrace import _vocabulary as A
 
-from .spans_compare import assert_same_spans, from_phoenix, read_jsonl_dir
+from support.spans_compare import assert_same_spans, from_phoenix, read_jsonl_dir
 
 pytestmark = pytest.mark.backend
 

@@ -9,10 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from actiontrace import _attributes as A
+from actiontrace import _vocabulary as A
 
-from .otlp_receiver import OtlpHttpReceiver
-from .spans_compare import read_jsonl_dir
+from support.otlp_receiver import OtlpHttpReceiver
+from support.spans_compare import read_jsonl_dir
 
 APP = Path(__file__).with_name("fork_app.py")
 CHILD_TAGS = {"os.fork", "os.fork+_exit", "mp-fork", "mp-spawn"}

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from .otlp_receiver import OtlpGrpcReceiver, OtlpHttpReceiver
-from .spans_compare import read_jsonl_dir
+from support.otlp_receiver import OtlpGrpcReceiver, OtlpHttpReceiver
+from support.spans_compare import read_jsonl_dir
 
 APP = Path(__file__).with_name("shutdown_app.py")
 SPANS = 5

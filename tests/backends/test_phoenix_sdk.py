@@ -13,9 +13,9 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcess
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
-from actiontrace import _attributes as A
+from actiontrace import _vocabulary as A
 
-from .spans_compare import assert_same_spans, assert_tree, from_phoenix, from_readable
+from support.spans_compare import assert_same_spans, assert_tree, from_phoenix, from_readable
 
 pytestmark = pytest.mark.backend
 

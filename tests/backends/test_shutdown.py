@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from .otlp_receiver import free_port
-from .spans_compare import read_jsonl_dir
+from support.otlp_receiver import free_port
+from support.spans_compare import read_jsonl_dir
 
 APP = Path(__file__).with_name("shutdown_app.py")
 SPANS = 50

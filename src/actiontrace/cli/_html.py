@@ -14,8 +14,8 @@ import os
 import sys
 from typing import Any
 
-from .. import _attributes as A
-from .._reader import Span, ns_to_iso, read_spans
+from .. import _vocabulary as A
+from ..reading._reader import Span, ns_to_iso, read_spans
 from ._render import Style, one_line
 from ._stats import StatsCollector
 from ._html_page import REPORT_CSS, REPORT_JS

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from .._query import query
+from ..reading._query import query
 from ._render import Style, fmt_cost, fmt_duration, fmt_int, one_line, table
 
 HELP = "find spans or sessions by session, property, name, status and time"

@@ -17,7 +17,7 @@ import urllib.parse
 import urllib.request
 from typing import Any, Iterable
 
-from .._reader import Span, read_spans
+from ..reading._reader import Span, read_spans
 from ._render import Style
 
 HELP = "send recorded spans to an OTLP endpoint with their original ids and timestamps"

@@ -16,9 +16,9 @@ import sys
 from collections import OrderedDict
 from typing import Any, Iterable
 
-from .. import _attributes as A
-from .._digest import LogHistogram
-from .._reader import Span, ns_to_iso, read_spans
+from .. import _vocabulary as A
+from ._histogram import LogHistogram
+from ..reading._reader import Span, ns_to_iso, read_spans
 from ._render import Style, fmt_cost, fmt_duration, fmt_int, fmt_pct, one_line, table
 
 HELP = "count, error rate, latency percentiles, tokens and cost per group; sessions; findings"

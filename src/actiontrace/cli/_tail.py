@@ -14,7 +14,7 @@ import os
 import sys
 import time
 
-from .._reader import Span, decode_line
+from ..reading._reader import Span, decode_line
 from ._render import Style, terminal_width
 from ._tree import Trace
 from ._view import render_trace

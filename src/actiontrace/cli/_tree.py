@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .._reader import Span
+from ..reading._reader import Span
 
 
 class Node:

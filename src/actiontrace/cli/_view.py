@@ -7,8 +7,8 @@ import json
 import argparse
 import sys
 
-from .. import _attributes as A
-from .._reader import Span, read_spans
+from .. import _vocabulary as A
+from ..reading._reader import Span, read_spans
 from ._render import Style, fmt_cost, fmt_duration, fmt_int, one_line, terminal_width
 from ._tree import Node, Trace, group_traces
 

@@ -3,7 +3,7 @@
 from ._files import RotatingJsonlWriter, TornLineWarning, read_lines
 from ._jsonl import JsonlSpanExporter
 from ._otlp_json import SpanLineEncoder
-from ._otlp_json_decode import iter_spans_from_line
+from ..reading._decode import iter_spans_from_line
 
 __all__ = [
     "JsonlSpanExporter",

@@ -37,7 +37,7 @@ from typing import Any
 
 from opentelemetry.trace import SpanKind
 
-from .._span_contents import plain_attributes, span_contents
+from .._sdk import plain_attributes, span_contents
 
 TRUNCATION_MARKER = "...[truncated: original length {n} chars]"
 DEFAULT_MAX_VALUE_CHARS = 65536

@@ -19,8 +19,8 @@ from opentelemetry.sdk.trace import Event, ReadableSpan, SpanProcessor
 from opentelemetry.sdk.util import BoundedList
 from opentelemetry.trace import Status
 
-from .._attributes import REDACTED
-from .._span_contents import plain_attributes, span_contents
+from .._vocabulary import REDACTED
+from .._sdk import plain_attributes, span_contents
 from ._redactor import Redactor, default_redactor
 
 logger = logging.getLogger("actiontrace")

@@ -1,32 +1,4 @@
-"""Seed-compatible APIs: the names, arguments and return values of the four tools whose
-jobs actiontrace does, as thin layers over the core span starter.
+"""The public face of :mod:`actiontrace.compat`, under the name docs/seeds.md and the examples use."""
 
-- AgentSight: ``track_action``, ``Tracker``
-- AgentOps: ``record_action``, ``record``, ``Event``, ``EventState``, ``ActionType``, ``Client``
-- Helicone: ``log_request``, ``HeliconeManualLogger``, ``ResultRecorder``
-- ActionTracer: ``ActionTracer``, ``TraceEntry``, ``JSONLExporter``
-"""
-
-from ._action_tracer import ActionTracer
-from ._agentops import ActionType, Client, Event, EventState, record, record_action
-from ._entry_exporter import JSONLExporter
-from ._helicone import HeliconeManualLogger, ResultRecorder, log_request
-from ._trace_entry import TraceEntry
-from ._track_action import Tracker, track_action
-
-__all__ = [
-    "ActionTracer",
-    "ActionType",
-    "Client",
-    "Event",
-    "EventState",
-    "HeliconeManualLogger",
-    "JSONLExporter",
-    "ResultRecorder",
-    "TraceEntry",
-    "Tracker",
-    "log_request",
-    "record",
-    "record_action",
-    "track_action",
-]
+from ..compat import *  # noqa: F403
+from ..compat import __all__  # noqa: F401

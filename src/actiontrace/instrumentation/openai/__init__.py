@@ -33,7 +33,7 @@ from typing import Any, Collection
 
 from opentelemetry.instrumentation.instrumentor import BaseInstrumentor
 
-from ._cost import prices_version, set_prices
+from ...genai._cost import prices_version, set_prices
 from .package import _instruments
 
 __all__ = ["OpenAIInstrumentor", "set_prices", "prices_version"]
@@ -74,7 +74,7 @@ class OpenAIInstrumentor(BaseInstrumentor):
         import wrapt
 
         from . import _wrappers
-        from ._call import settings
+        from ...genai._call import settings
 
         settings.suppress_http = bool(kwargs.get("suppress_http_instrumentation", True))
         settings.stream_include_usage = bool(kwargs.get("stream_include_usage", False))

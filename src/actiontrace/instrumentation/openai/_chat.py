@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import _attributes as A
+from ... import _vocabulary as A
 from . import _messages as M
 from ._fields import fields, get, number, param
-from ._tokens import Usage, usage_from
+from ...genai._tokens import Usage, usage_from
 
 OPERATION = "chat"
 

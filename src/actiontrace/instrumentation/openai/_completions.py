@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import _attributes as A
+from ... import _vocabulary as A
 from ._chat import Outcome, common_request_attributes, header_attributes
 from ._messages import text_part
 from ._fields import fields, get, param
-from ._tokens import Usage, usage_from
+from ...genai._tokens import Usage, usage_from
 
 OPERATION = "text_completion"
 

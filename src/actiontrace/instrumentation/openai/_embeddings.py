@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import _attributes as A
+from ... import _vocabulary as A
 from ._chat import Outcome
 from ._messages import text_part
 from ._fields import get, number, param
-from ._tokens import usage_from
+from ...genai._tokens import usage_from
 
 OPERATION = "embeddings"
 

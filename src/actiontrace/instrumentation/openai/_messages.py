@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from ... import _config
-from ..._capture import capture_enabled
+from ...setup import _configure
+from ...spans._capture import capture_enabled
 from ._fields import get, given, parse_arguments
 
 _MODALITY_BY_PREFIX = (("image/", "image"), ("audio/", "audio"), ("video/", "video"))
@@ -245,7 +245,7 @@ _ON = {"true", "1", "yes", "on", "span_only", "span_and_event"}
 def capture_content() -> bool:
     """The core switch once ``configure()`` ran; otherwise the OTel GenAI variable (default off)."""
     try:
-        if _config._state is not None:  # configure() ran: its switch rules
+        if _configure._state is not None:  # configure() ran: its switch rules
             return bool(capture_enabled())
     except Exception:
         pass

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import _attributes as A
+from ... import _vocabulary as A
 from . import _messages as M
 from ._chat import Outcome, header_attributes, output_type, tier_and_stream
 from ._fields import fields, get, number, param
-from ._tokens import Usage, usage_from
+from ...genai._tokens import Usage, usage_from
 
 OPERATION = "chat"
 

@@ -14,7 +14,7 @@ from opentelemetry import context as context_api
 
 from ..._safety import log_once
 from . import _chat, _completions, _responses
-from ._call import IN_CALL, Call, settings
+from ...genai._call import IN_CALL, Call, settings
 from ._streams import (
     AsyncRawResponseProxy,
     AsyncStreamProxy,

@@ -1,0 +1,45 @@
+"""Nested mappings as flat span attributes: ``{"parameters": {"a": 12}}`` under prefix
+``actiontrace.tools_used.`` becomes ``actiontrace.tools_used.parameters.a = 12``.
+
+Scalars and homogeneous scalar lists stay native (so backends can filter on them);
+anything else is stored as bounded JSON through the core's capture. Bounded: at most
+``MAX_KEYS`` attributes and ``MAX_DEPTH`` levels; the rest goes into JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..spans import _capture
+
+MAX_KEYS = 64
+MAX_DEPTH = 4
+_SCALARS = (str, bool, int, float)
+
+
+def _attribute_value(value: Any) -> Any:
+    if isinstance(value, _SCALARS):
+        return value
+    if isinstance(value, (list, tuple)) and value:
+        first = type(value[0])
+        if first in _SCALARS and all(type(v) is first for v in value):
+            return list(value)
+    return _capture.to_json(value)
+
+
+def flatten(prefix: str, mapping: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+
+    def walk(key_prefix: str, value: Mapping, depth: int) -> None:
+        for key, item in value.items():
+            if len(out) >= MAX_KEYS:
+                out[prefix + "…"] = "[truncated]"
+                return
+            name = key_prefix + str(key)
+            if isinstance(item, Mapping) and item and depth < MAX_DEPTH:
+                walk(name + ".", item, depth + 1)
+            elif item is not None:
+                out[name] = _attribute_value(item)
+
+    walk(prefix, mapping, 1)
+    return out

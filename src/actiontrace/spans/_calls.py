@@ -1,0 +1,153 @@
+"""One traced call of a decorated function: start its span, capture arguments and
+result, finish it. Shared by every callable shape (sync, async, generators)."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from opentelemetry import context as context_api
+from opentelemetry import trace
+from opentelemetry.trace import Span
+
+from .. import _vocabulary as A
+from . import _capture
+from ._kinds import SpanSpec, llm_span_name
+from .._safety import tracing_failed
+from ._totals import Totals, with_totals
+from ._starter import begin, end_span, record_error
+
+# A tool call id given by the caller (``with tool_call_id("call_1"):``) for the next tool span.
+TOOL_CALL_ID_KEY = context_api.create_key("actiontrace-tool-call-id")
+
+
+class Binder:
+    """Maps a call's positional and keyword arguments to parameter names, without the
+    cost of ``inspect.Signature.bind`` on every call."""
+
+    __slots__ = ("names", "var_positional", "method_like")
+
+    def __init__(self, fn: Any) -> None:
+        self.names: tuple[str, ...] = ()
+        self.var_positional: str | None = None
+        try:
+            params = list(inspect.signature(fn).parameters.values())
+        except (TypeError, ValueError):
+            params = []
+        positional = []
+        for p in params:
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+                positional.append(p.name)
+            elif p.kind is p.VAR_POSITIONAL:
+                self.var_positional = p.name
+        self.method_like = bool(positional) and positional[0] in ("self", "cls")
+        self.names = tuple(positional)
+
+    def bind(self, instance: Any, args: tuple, kwargs: dict, exclude: frozenset) -> dict:
+        names = self.names
+        if self.method_like:
+            names = names[1:]
+            if instance is None and args:  # called through the class: args[0] is self
+                args = args[1:]
+        bound = dict(zip(names, args))
+        if len(args) > len(names):
+            bound[self.var_positional or "args"] = list(args[len(names):])
+        if kwargs:
+            bound.update(kwargs)
+        if exclude:
+            for key in exclude:
+                bound.pop(key, None)
+        return bound
+
+
+def _wants(flag: bool | None) -> bool:
+    return _capture.settings.enabled if flag is None else flag
+
+
+class Call:
+    """The span of one call. ``start`` never raises; ``finish``/``fail`` end the span once."""
+
+    __slots__ = ("spec", "span", "ctx", "totals")
+
+    def __init__(self, spec: SpanSpec) -> None:
+        self.spec = spec
+        self.span: Span = trace.INVALID_SPAN
+        self.ctx: context_api.Context | None = None
+        self.totals: Totals | None = None
+
+    def start(
+        self, binder: Binder, instance: Any, args: tuple, kwargs: dict, parent: context_api.Context | None = None
+    ) -> "Call":
+        spec = self.spec
+        try:
+            name = spec.name
+            attrs = spec.attributes
+            call_id = context_api.get_value(TOOL_CALL_ID_KEY, parent) if spec.genai_tool else None
+            if call_id is not None or spec.model_from_call:
+                attrs = dict(attrs)
+                if call_id is not None:
+                    attrs[A.GEN_AI_TOOL_CALL_ID] = str(call_id)
+                if spec.model_from_call:
+                    model = kwargs.get("model")
+                    if model is None and "model" in binder.names:
+                        model = binder.bind(instance, args, {}, frozenset()).get("model")
+                    if isinstance(model, str) and model:
+                        name = llm_span_name(spec.operation, model)
+                        attrs[A.GEN_AI_REQUEST_MODEL] = model
+            span = self.span = begin(name, span_type=spec.span_type, kind=spec.kind, attributes=attrs, context=parent)
+            ctx = trace.set_span_in_context(span, parent)
+            if call_id is not None:  # consumed: nested tools don't inherit it
+                ctx = context_api.set_value(TOOL_CALL_ID_KEY, None, ctx)
+            if spec.rolls_up:
+                self.totals, ctx = with_totals(ctx, spec.max_iterations)
+            self.ctx = ctx
+            if span.is_recording() and _wants(spec.capture_input):
+                data = _capture.to_json(binder.bind(instance, args, kwargs, spec.exclude))
+                if spec.genai_tool:
+                    span.set_attributes({A.INPUT: data, A.GEN_AI_TOOL_CALL_ARGUMENTS: data})
+                else:
+                    span.set_attribute(A.INPUT, data)
+        except Exception:
+            tracing_failed("Call.start")
+        return self
+
+    def attach(self):
+        """Make the span (and its totals) current; returns the token for :func:`detach`."""
+        try:
+            return context_api.attach(self.ctx) if self.ctx is not None else None
+        except Exception:
+            tracing_failed("Call.attach")
+            return None
+
+    def set_output(self, result: Any) -> None:
+        span = self.span
+        try:
+            if span.is_recording() and _wants(self.spec.capture_output):
+                data = _capture.to_json(result)
+                if self.spec.genai_tool:
+                    span.set_attributes({A.OUTPUT: data, A.GEN_AI_TOOL_CALL_RESULT: data})
+                else:
+                    span.set_attribute(A.OUTPUT, data)
+        except Exception:
+            tracing_failed("Call.set_output")
+
+    def finish(self, exc: BaseException | None = None) -> None:
+        if exc is not None:
+            record_error(self.span, exc)
+        if self.totals is not None:
+            try:
+                totals = self.totals.attributes()
+                if totals and self.span.is_recording():
+                    self.span.set_attributes(totals)
+            except Exception:
+                tracing_failed("Call.finish")
+        end_span(self.span)
+
+
+def detach(token) -> None:
+    """Undo :meth:`Call.attach` (a no-op for the None token of a failed attach)."""
+    if token is not None:
+        try:
+            context_api.detach(token)
+        except Exception:
+            tracing_failed("detach")

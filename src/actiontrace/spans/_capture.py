@@ -1,0 +1,240 @@
+"""Safe, bounded JSON of arbitrary Python values, for captured arguments and results.
+
+Whatever the value — cyclic, huge, non-serialisable, with a ``__repr__`` that raises —
+the result is valid JSON no larger than the budget, and walking it costs no more than
+the budget: containers stop after ``max_items`` entries, strings are cut after
+``max_string`` characters (secrets redacted first, so a cut never leaves half a secret),
+and once ``max_bytes`` is spent the rest is replaced by a truncation marker.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import datetime as _dt
+import enum
+import json
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from .._safety import tracing_failed
+
+# Defaults, overridable by configure() or ACTIONTRACE_CAPTURE_* variables.
+MAX_BYTES = 8192
+MAX_STRING = 2048
+MAX_ITEMS = 50
+MAX_DEPTH = 6
+# Secrets longer than this (a PEM key is ~3 KB) could straddle a cut unseen.
+_REDACT_MARGIN = 8192
+
+_SIMPLE = (str, int, float, bool, type(None))
+_dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False, allow_nan=False, separators=(",", ":")).encode
+
+
+class Settings:
+    __slots__ = ("enabled", "max_bytes", "max_string", "max_items", "max_depth")
+
+    def __init__(self) -> None:
+        env = os.environ.get
+        self.enabled = env("ACTIONTRACE_CAPTURE_CONTENT", "true").strip().lower() not in ("0", "false", "no", "off")
+        self.max_bytes = int(env("ACTIONTRACE_CAPTURE_MAX_BYTES", MAX_BYTES))
+        self.max_string = int(env("ACTIONTRACE_CAPTURE_MAX_STRING", MAX_STRING))
+        self.max_items = int(env("ACTIONTRACE_CAPTURE_MAX_ITEMS", MAX_ITEMS))
+        self.max_depth = int(env("ACTIONTRACE_CAPTURE_MAX_DEPTH", MAX_DEPTH))
+
+
+settings = Settings()
+
+
+def capture_enabled() -> bool:
+    return settings.enabled
+
+
+_default_redactor = None
+
+
+def _redactor():
+    # Imported on first use: keeps `import actiontrace` light. The function is kept, not
+    # its result, since configure(redactor=...) may replace the default later.
+    global _default_redactor
+    if _default_redactor is None:
+        from ..redaction import default_redactor
+
+        _default_redactor = default_redactor
+    return _default_redactor()
+
+
+def truncation_marker(original_length: int, unit: str = "chars") -> str:
+    return f"…[truncated: {original_length} {unit}]"
+
+
+def _cut(text: str, keep: int) -> str:
+    """Redact, then cut: the window is redacted with a margin so no partial secret survives."""
+    if len(text) <= keep:
+        return _redactor().redact_text(text)[0]
+    window = _redactor().redact_text(text[: keep + _REDACT_MARGIN])[0]
+    return window[:keep] + truncation_marker(len(text))
+
+
+class _Walker:
+    __slots__ = ("remaining", "max_string", "max_items", "max_depth", "active", "redactor")
+
+    def __init__(self, s: Settings, max_bytes: int) -> None:
+        self.remaining = max_bytes
+        self.max_string = s.max_string
+        self.max_items = s.max_items
+        self.max_depth = s.max_depth
+        self.active: set[int] = set()  # ids on the current path, to spot cycles
+        self.redactor = _redactor()
+
+    def walk(self, v: Any, depth: int) -> Any:
+        t = type(v)
+        if v is None or t is bool:
+            self.remaining -= 5
+            return v
+        if t is int or t is float:
+            self.remaining -= 8
+            if t is float and (v != v or v in (float("inf"), float("-inf"))):
+                return repr(v)
+            return v
+        if isinstance(v, str):
+            return self.string(str(v))
+        if self.remaining <= 0:
+            return truncation_marker(1, "values")
+        if isinstance(v, enum.Enum):
+            return self.walk(v.value, depth)
+        if isinstance(v, (_dt.datetime, _dt.date, _dt.time)):
+            return self.string(v.isoformat())
+        if isinstance(v, _dt.timedelta):
+            return self.walk(v.total_seconds(), depth)
+        if isinstance(v, (bytes, bytearray, memoryview)):
+            raw = bytes(v[: self.max_string])
+            text = "base64:" + base64.b64encode(raw).decode("ascii")
+            return text if len(v) <= self.max_string else text + truncation_marker(len(v), "bytes")
+        if isinstance(v, int):  # int/float subclasses (IntFlag, numpy scalars registered as such)
+            return self.walk(int(v), depth)
+        if isinstance(v, float):
+            return self.walk(float(v), depth)
+        key = id(v)
+        if key in self.active:
+            return "[cycle]"
+        if depth >= self.max_depth:
+            return f"[max depth: {t.__qualname__}]"
+        self.active.add(key)
+        try:
+            return self.container(v, t, depth)
+        except Exception:  # a hostile object spoils only its own place in the payload
+            return f"<unserialisable {safe_name(t)}>"
+        finally:
+            self.active.discard(key)
+
+    def string(self, s: str) -> str:
+        keep = min(self.max_string, max(self.remaining, 0))
+        out = _cut(s, keep) if len(s) > keep else s
+        self.remaining -= len(out) + 2
+        return out
+
+    def container(self, v: Any, t: type, depth: int) -> Any:
+        if isinstance(v, Mapping):
+            return self.mapping(v.items(), len(v), depth)
+        if dataclasses.is_dataclass(v) and not isinstance(v, type):
+            return self.mapping(((f.name, getattr(v, f.name, None)) for f in dataclasses.fields(v)), None, depth)
+        dump = getattr(t, "model_dump", None)  # pydantic v2, without importing pydantic
+        if dump is not None and callable(dump) and hasattr(t, "model_fields"):
+            return self.walk(v.model_dump(mode="json"), depth)
+        if isinstance(v, (list, tuple, set, frozenset)) or t.__name__ == "deque":
+            return self.sequence(v, len(v), depth)
+        return self.string(safe_repr(v, self.max_string))
+
+    def mapping(self, items, size: int | None, depth: int) -> dict:
+        out: dict[str, Any] = {}
+        for i, (k, val) in enumerate(items):
+            if i >= self.max_items or self.remaining <= 0:
+                out["…"] = truncation_marker(size if size is not None else i, "items")
+                break
+            name = k if isinstance(k, str) else safe_repr(k, 200)
+            self.remaining -= len(name) + 3
+            rule = self.redactor.match_key(name)
+            out[name] = f"[REDACTED:{rule}]" if rule else self.walk(val, depth + 1)
+        return out
+
+    def sequence(self, v, size: int, depth: int) -> list:
+        out = []
+        for i, item in enumerate(v):
+            if i >= self.max_items or self.remaining <= 0:
+                out.append(truncation_marker(size, "items"))
+                break
+            out.append(self.walk(item, depth + 1))
+            self.remaining -= 1
+        return out
+
+
+def safe_name(t: type) -> str:
+    try:
+        return str(t.__qualname__)
+    except Exception:
+        return "object"
+
+
+def safe_repr(v: Any, limit: int) -> str:
+    try:
+        text = repr(v)
+    except Exception:
+        try:
+            return f"<{type(v).__qualname__} object (repr failed)>"
+        except Exception:
+            return "<object (repr failed)>"
+    if not isinstance(text, str):
+        return f"<{type(v).__qualname__} object>"
+    return text if len(text) <= limit else text[:limit] + truncation_marker(len(text))
+
+
+def _plain(v: Any, depth: int, s: Settings, match_key) -> bool:
+    """JSON-native all the way down (dict/list/tuple of str, int, float, bool, None), within
+    the depth, item and string limits, with no key naming a secret: then ``json.dumps``
+    gives what the walker would, at C speed. A cycle runs into the depth limit."""
+    t = type(v)
+    if t is str:
+        return len(v) <= s.max_string
+    if t is int or t is bool or v is None:
+        return True
+    if t is float:
+        return v - v == 0  # nan/inf take the walker's path
+    if depth >= s.max_depth:
+        return False
+    if t is dict:
+        if len(v) > s.max_items:
+            return False
+        for k, val in v.items():
+            if type(k) is not str or match_key(k) or not _plain(val, depth + 1, s, match_key):
+                return False
+        return True
+    if t is list or t is tuple:
+        if len(v) > s.max_items:
+            return False
+        for item in v:
+            if not _plain(item, depth + 1, s, match_key):
+                return False
+        return True
+    return False
+
+
+def to_json(value: Any, *, max_bytes: int | None = None) -> str:
+    """Bounded, key-redacted JSON of ``value``. Never raises."""
+    s = settings
+    budget = s.max_bytes if max_bytes is None else max_bytes
+    try:
+        # Fast path: plain JSON within the limits needs no walk (value patterns are
+        # redacted later, before export, on the whole string).
+        if _plain(value, 0, s, _redactor().match_key):
+            out = _dumps(value)
+            if len(out) <= budget:
+                return out
+        out = _dumps(_Walker(s, budget).walk(value, 0))
+        if len(out) > budget + 256:  # estimate overshot: keep JSON valid and bounded anyway
+            out = _dumps(out[:budget] + truncation_marker(len(out)))
+        return out
+    except Exception:
+        tracing_failed("to_json")
+        return _dumps(f"<unserialisable {safe_name(type(value))}>")

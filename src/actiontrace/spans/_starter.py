@@ -1,0 +1,131 @@
+"""The one span starter. Decorators, facades and the OpenAI instrumentor all start spans here,
+so a span's error handling and base attributes live in one place."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from opentelemetry import context as context_api
+from opentelemetry import trace
+from opentelemetry.trace import INVALID_SPAN, Span, SpanKind, Status, StatusCode
+
+from .. import _vocabulary as A
+from ..context import _stamping
+from .._safety import tracing_failed
+from .._version import __version__
+
+INTERNAL = SpanKind.INTERNAL
+CLIENT = SpanKind.CLIENT
+
+_tracer = trace.get_tracer(_stamping.TRACER_NAME, __version__)
+
+
+def begin(
+    name: str,
+    *,
+    span_type: str = "action",
+    kind: SpanKind = SpanKind.INTERNAL,
+    attributes: Mapping[str, Any] | None = None,
+    start_time: int | None = None,
+    context: context_api.Context | None = None,
+) -> Span:
+    """Start a span (not made current). Attributes go in at start so samplers and
+    ``on_start`` processors see them, session values and path included (``_stamping``).
+    Never raises: a failure yields a non-recording span."""
+    attrs = {A.SPAN_TYPE: span_type}
+    if attributes:
+        attrs.update(attributes)
+    try:
+        if _stamping.active():
+            attrs.update(_stamping.stamps(name, attrs, context))
+    except Exception:
+        tracing_failed("stamp")
+    try:
+        return _tracer.start_span(name, context=context, kind=kind, attributes=attrs, start_time=start_time)
+    except Exception:
+        tracing_failed("begin")
+        return INVALID_SPAN
+
+
+def error_type(exc: BaseException) -> str:
+    cls = type(exc)
+    module = cls.__module__
+    return cls.__qualname__ if module == "builtins" else f"{module}.{cls.__qualname__}"
+
+
+def record_error(span: Span, exc: BaseException) -> None:
+    """Exception event, ``error.type`` and status ERROR. GeneratorExit is a normal close, not an error."""
+    if isinstance(exc, GeneratorExit) or not span.is_recording():
+        return
+    try:
+        kind = error_type(exc)
+        span.record_exception(exc, escaped=True)
+        span.set_attribute(A.ERROR_TYPE, kind)
+        span.set_status(Status(StatusCode.ERROR, f"{kind}: {exc}"))
+    except Exception:
+        tracing_failed("record_error")
+
+
+def end_span(span: Span, end_time: int | None = None) -> None:
+    """End ``span``; the SDK ignores (and warns on) a second end, so guard that here."""
+    try:
+        if getattr(span, "end_time", None) is None:
+            span.end(end_time=end_time)
+    except Exception:
+        tracing_failed("end_span")
+
+
+class traced:
+    """Context manager (sync and async) that starts a span, makes it current, records an
+    escaping exception and re-raises it untouched, and ends the span. Yields the span."""
+
+    __slots__ = ("_name", "_span_type", "_kind", "_attributes", "_start_time", "_token", "span")
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        span_type: str = "action",
+        kind: SpanKind = SpanKind.INTERNAL,
+        attributes: Mapping[str, Any] | None = None,
+        start_time: int | None = None,
+    ) -> None:
+        self._name = name
+        self._span_type = span_type
+        self._kind = kind
+        self._attributes = attributes
+        self._start_time = start_time
+        self._token = None
+        self.span: Span = INVALID_SPAN
+
+    def __enter__(self) -> Span:
+        self.span = begin(
+            self._name,
+            span_type=self._span_type,
+            kind=self._kind,
+            attributes=self._attributes,
+            start_time=self._start_time,
+        )
+        try:
+            self._token = context_api.attach(trace.set_span_in_context(self.span))
+        except Exception:
+            tracing_failed("attach")
+        return self.span
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if exc is not None:
+            record_error(self.span, exc)
+        if self._token is not None:
+            try:
+                context_api.detach(self._token)
+            except Exception:
+                tracing_failed("detach")
+            self._token = None
+        end_span(self.span)
+        return False
+
+    async def __aenter__(self) -> Span:
+        return self.__enter__()
+
+    async def __aexit__(self, exc_type, exc, tb) -> bool:
+        return self.__exit__(exc_type, exc, tb)
