@@ -238,6 +238,6 @@ def test_a_long_string_is_redacted_before_it_is_cut(offset):
     text = "x" * (cut_at - len(secret) // 2) + " " + secret + " " + "y" * 4000
     out = json.loads(to_json({"note": text}))["note"]
     assert out.endswith(f"…[truncated: {len(text)} chars]")
-    assert "[REDACTED:openai-key]" in out
+    assert "[REDACTED:" in out  # the marker itself may be cut
     for n in range(12, len(secret) + 1):
         assert secret[:n] not in out, f"{n} characters of the secret survived the cut"
