@@ -18,12 +18,12 @@ optional ``hyperscan`` package the same needles run as one Hyperscan scan (``_ac
 from __future__ import annotations
 
 import json
-import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Optional, Union
 
+from .. import _settings
 from . import _accel, _rules
 from ._compile import _GROUP, _Compiled, _flag_prefix, _rename_groups
 from ._prefilter import _DELETE, _TABLE, _needle_regex, _translate
@@ -81,7 +81,7 @@ class Redactor(StructureRedaction):
         self._text_cache: dict[str, tuple[Optional[str], tuple[str, ...]]] = {}
         self._lock = threading.Lock()
         if engine is None:
-            engine = os.environ.get("ACTIONTRACE_REDACTION_ENGINE", "").strip().lower() or "auto"
+            engine = _settings.REDACTION_ENGINE.read()
         self._build(extra_patterns, engine)
 
     # ------------------------------------------------------------------ setup
