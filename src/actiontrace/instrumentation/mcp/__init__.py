@@ -1,0 +1,93 @@
+"""OpenTelemetry instrumentation of the official ``mcp`` Python SDK (1.x), client and server.
+
+Usage::
+
+    from actiontrace.instrumentation.mcp import MCPInstrumentor
+
+    MCPInstrumentor().instrument()   # or actiontrace.configure(), which does it when mcp is installed
+
+Every request a ``ClientSession`` sends becomes a CLIENT span and every request a server
+(``FastMCP`` or the low-level ``Server``) handles becomes a SERVER span, both named
+``{mcp.method.name} {target}`` with the MCP semantic-convention attributes (v1.41). The client
+puts the trace context (and baggage) in ``params._meta`` and the server takes it from there, so
+both sides of a call share one trace over stdio, Streamable HTTP and SSE alike. See docs/mcp.md.
+
+Transport attributes (``network.transport``, ``server.address``...) are learnt from the SDK's
+transport helpers, so instrument before the application imports ``stdio_client`` and friends by
+name (``configure()`` at start-up does).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Collection
+
+from opentelemetry import trace
+from opentelemetry.instrumentation.instrumentor import BaseInstrumentor
+
+from ..._version import __version__
+from .package import _instruments
+
+__all__ = ["MCPInstrumentor"]
+
+
+def _targets() -> list[tuple[str, str, str, Any]]:
+    """(module, class, method, wrapper) for every method we wrap."""
+    from . import _client, _server
+
+    return [
+        ("mcp.client.session", "ClientSession", "send_request", _client.send_request),
+        ("mcp.client.session", "ClientSession", "__aenter__", _client.session_enter),
+        ("mcp.client.session", "ClientSession", "__aexit__", _client.session_exit),
+        ("mcp.server.lowlevel.server", "Server", "_handle_request", _server.handle_request),
+        ("mcp.server.lowlevel.server", "Server", "run", _server.run),
+        ("mcp.shared.session", "RequestResponder", "respond", _server.respond),
+    ]
+
+
+class MCPInstrumentor(BaseInstrumentor):
+    """Instruments the ``mcp`` session and server classes, so sessions and servers made before
+    and after are covered. ``uninstrument()`` puts every original back."""
+
+    # (class, method, what the class itself held before: None when the method was inherited)
+    _wrapped: list[tuple[type, str, Any]] = []
+
+    def instrumentation_dependencies(self) -> Collection[str]:
+        return _instruments
+
+    def _instrument(self, **kwargs: Any) -> None:
+        import wrapt
+
+        from . import _calls, _transport
+
+        provider = kwargs.get("tracer_provider")
+        _calls.state.tracer = trace.get_tracer(_calls.SCOPE, __version__, tracer_provider=provider)
+        for module_name, cls_name, method, wrapper in _targets():
+            try:
+                cls = getattr(importlib.import_module(module_name), cls_name)
+            except (ImportError, AttributeError):
+                continue
+            original = getattr(cls, method, None)
+            if original is None or isinstance(original, wrapt.FunctionWrapper):
+                continue
+            MCPInstrumentor._wrapped.append((cls, method, cls.__dict__.get(method)))
+            setattr(cls, method, wrapt.FunctionWrapper(original, wrapper))
+        _transport.patch()
+        _calls.state.active = True
+
+    def _uninstrument(self, **kwargs: Any) -> None:
+        from . import _calls, _transport
+
+        _calls.state.active = False
+        _transport.unpatch()
+        while MCPInstrumentor._wrapped:
+            cls, method, own = MCPInstrumentor._wrapped.pop()
+            if own is None:
+                delattr(cls, method)  # inherited: the base class's method shows through again
+            else:
+                setattr(cls, method, own)
+
+    @staticmethod
+    def wrapped_methods() -> list[str]:
+        """``module.Class.method`` of every method currently wrapped."""
+        return [f"{cls.__module__}.{cls.__qualname__}.{method}" for cls, method, _ in MCPInstrumentor._wrapped]
