@@ -1,4 +1,4 @@
-"""OpenTelemetry instrumentation of the official ``mcp`` Python SDK (1.x), client and server.
+"""OpenTelemetry instrumentation of the official ``mcp`` Python SDK, client and server.
 
 Usage::
 
@@ -15,6 +15,10 @@ both sides of a call share one trace over stdio, Streamable HTTP and SSE alike. 
 Transport attributes (``network.transport``, ``server.address``...) are learnt from the SDK's
 transport helpers, so instrument before the application imports ``stdio_client`` and friends by
 name (``configure()`` at start-up does).
+
+mcp 2.x emits its own client and server spans; there the instrumentor adds none and completes
+the SDK's instead (the conventions' client span name, ``execute_tool`` and tool/prompt names),
+so each request is still exactly one client and one server span.
 """
 
 from __future__ import annotations
@@ -45,6 +49,15 @@ def _targets() -> list[tuple[str, str, str, Any]]:
     ]
 
 
+def _major_version() -> int:
+    from importlib.metadata import version
+
+    try:
+        return int(version("mcp").split(".")[0])
+    except Exception:
+        return 1
+
+
 class MCPInstrumentor(BaseInstrumentor):
     """Instruments the ``mcp`` session and server classes, so sessions and servers made before
     and after are covered. ``uninstrument()`` puts every original back."""
@@ -56,11 +69,22 @@ class MCPInstrumentor(BaseInstrumentor):
         return _instruments
 
     def _instrument(self, **kwargs: Any) -> None:
+        from . import _calls
+
+        provider = kwargs.get("tracer_provider")
+        if _major_version() >= 2:
+            from ._native import complete_native_spans
+
+            complete_native_spans(provider or trace.get_tracer_provider())
+            _calls.state.active = True
+            return
+        self._wrap_sdk(provider)
+
+    def _wrap_sdk(self, provider: Any) -> None:
         import wrapt
 
         from . import _calls, _transport
 
-        provider = kwargs.get("tracer_provider")
         _calls.state.tracer = trace.get_tracer(_calls.SCOPE, __version__, tracer_provider=provider)
         for module_name, cls_name, method, wrapper in _targets():
             try:

@@ -1,8 +1,7 @@
 """The mcp versions this instrumentation supports (read by BaseInstrumentor's dependency check).
 
-mcp 2.x traces itself (its own client and server spans, with ``params._meta`` propagation), and
-its API moved (``MCPServer``, a dispatcher in place of ``BaseSession``): it is not instrumented,
-so a 2.x application has exactly the SDK's span pair. See docs/mcp.md.
+1.x: the client session and the low-level server are wrapped (tested with 1.30.0).
+2.x: the SDK traces itself; its spans are renamed and completed, none are added (tested with 2.3.0).
 """
 
-_instruments = ("mcp >= 1.10, < 2",)
+_instruments = ("mcp >= 1.10, < 3",)
