@@ -58,8 +58,10 @@ def _start(session: Any, args: tuple, kwargs: dict) -> tuple[_calls.Call, tuple,
 
 
 def _note_initialize(session: Any, call: _calls.Call, result: Any) -> None:
+    if call.method != "initialize":
+        return
     version = getattr(result, "protocolVersion", None)
-    if call.method == "initialize" and isinstance(version, str):
+    if isinstance(version, str):
         _versions[session] = version
         call.attributes[A.MCP_PROTOCOL_VERSION] = version
         call.span.set_attribute(A.MCP_PROTOCOL_VERSION, version)
@@ -89,10 +91,11 @@ async def send_request(wrapped, instance, args, kwargs):
     finally:
         if token is not None:
             context_api.detach(token)
-    try:
-        _note_initialize(instance, call, result)
-    except Exception:
-        tracing_failed("mcp.client.initialize")
+    if call.method == "initialize":
+        try:
+            _note_initialize(instance, call, result)
+        except Exception:
+            tracing_failed("mcp.client.initialize")
     call.finish(result)
     return result
 

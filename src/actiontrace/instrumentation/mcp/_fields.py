@@ -15,6 +15,7 @@ from ._names import span_name
 
 TOOLS_CALL = "tools/call"
 PROMPTS_GET = "prompts/get"
+EXECUTE_TOOL = A.Operation.EXECUTE_TOOL.value
 _URI_METHODS = ("resources/read", "resources/subscribe", "resources/unsubscribe",
                 "notifications/resources/updated")
 
@@ -34,7 +35,7 @@ def request_attributes(method: str, params: Any, request_id: Any) -> tuple[str, 
     target = None
     if method == TOOLS_CALL:
         target = _text(getattr(params, "name", None))
-        attrs[A.GEN_AI_OPERATION_NAME] = A.Operation.EXECUTE_TOOL.value
+        attrs[A.GEN_AI_OPERATION_NAME] = EXECUTE_TOOL
         if target:
             attrs[A.GEN_AI_TOOL_NAME] = target
     elif method == PROMPTS_GET:
@@ -97,7 +98,9 @@ def tool_error(result: Any) -> str | None:
 
 
 def error_data(error: Any) -> tuple[str, str] | None:
-    """``(code, message)`` of a JSON-RPC ``ErrorData``-like object, else None."""
+    """``(code, message)`` of a JSON-RPC ``ErrorData``, else None."""
+    if type(error).__name__ != "ErrorData":  # by name: a missing attribute on a pydantic model is slow
+        return None
     code = getattr(error, "code", None)
     if not isinstance(code, int) or isinstance(code, bool):
         return None

@@ -36,13 +36,20 @@ def _params_class(request_cls: type) -> Any:
     return found
 
 
+_meta_classes: dict[type, Any] = {}
+
+
 def _meta_class(params: Any) -> Any:
-    field = type(params).model_fields.get("meta")
-    annotation = getattr(field, "annotation", None)
-    for candidate in (annotation, *typing.get_args(annotation)):
-        if isinstance(candidate, type) and hasattr(candidate, "model_validate"):
-            return candidate
-    return None
+    cls = type(params)
+    if cls not in _meta_classes:
+        found = None
+        annotation = getattr(cls.model_fields.get("meta"), "annotation", None)
+        for candidate in (annotation, *typing.get_args(annotation)):
+            if isinstance(candidate, type) and hasattr(candidate, "model_validate"):
+                found = candidate
+                break
+        _meta_classes[cls] = found
+    return _meta_classes[cls]
 
 
 def with_context(request: Any, context: Context | None = None) -> Any:
