@@ -56,8 +56,8 @@ def _span_json(span: Span, t0: int) -> dict[str, Any]:
     for key, attr, tool_attr in (("in", A.INPUT, A.GEN_AI_TOOL_CALL_ARGUMENTS),
                                  ("out", A.OUTPUT, A.GEN_AI_TOOL_CALL_RESULT)):
         value = a.get(attr)
-        if value in (None, ""):
-            value = a.get(tool_attr)  # MCP tool calls carry the conventions' names only
+        if value in (None, "") and A.MCP_METHOD_NAME in a:
+            value = a.get(tool_attr)  # MCP spans carry the conventions' names only
         if value not in (None, ""):
             out[key] = one_line(value, 400)
     server = mcp_server_name(span)

@@ -89,8 +89,8 @@ def _render_node(node: Node, parent: Node | None, prefix: str, last: bool, level
             value = attrs.get(key)
             if value in (None, ""):
                 value = last_message(attrs.get(messages_key))
-            if value in (None, ""):
-                value = attrs.get(tool_key)  # MCP tool calls carry the conventions' names only
+            if value in (None, "") and A.MCP_METHOD_NAME in attrs:
+                value = attrs.get(tool_key)  # MCP spans carry the conventions' names only
             if value not in (None, ""):
                 pipe = "│ " if node.children and (depth is None or level < depth) else "  "
                 lines.append(child_prefix + pipe + style(f"{label}: " + one_line(value, budget), "dim"))
