@@ -10,7 +10,10 @@ import pytest
 from mcp.shared.exceptions import McpError
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+from opentelemetry import propagate
+from opentelemetry.propagators.textmap import TextMapPropagator
 from opentelemetry.trace import SpanKind, StatusCode
+from pydantic_core import PydanticSerializationError
 from support.openai_replay import set_capture
 
 import actiontrace
@@ -183,6 +186,8 @@ async def test_hostile_input_reaches_the_sdk_unchanged(memory_session, spans):
             await client.send_request(object(), types.ListToolsResult)
         garbled = await client.call_tool("echo_meta", {}, meta={"traceparent": "garbage", "tracestate": 7})
         bad_args = await client.call_tool("forecast", {"city": {"nested": [1, 2]}})
+        with pytest.raises(PydanticSerializationError):  # what the SDK raises uninstrumented too
+            await client.call_tool("explode", {"reason": object()})
     assert "model_dump" in str(caught.value)
     assert json.loads(garbled.content[0].text)["traceparent"] == "garbage"
     c, s = pair(spans, "tools/call echo_meta")
@@ -190,6 +195,38 @@ async def test_hostile_input_reaches_the_sdk_unchanged(memory_session, spans):
     assert bad_args.isError  # the server rejects the argument type; the span says so
     c, _ = pair(spans, "tools/call forecast")
     assert c.attributes["error.type"] == "tool_error"
+    (unsent,) = [s for s in mcp_spans(spans, SpanKind.CLIENT) if s.name == "tools/call explode"]
+    assert unsent.attributes["error.type"].endswith("PydanticSerializationError")
+    assert json.loads(unsent.attributes["gen_ai.tool.call.arguments"])["reason"].startswith("<object")
+
+
+class BrokenPropagator(TextMapPropagator):
+    def inject(self, carrier, context=None, setter=None):
+        raise RuntimeError("broken inject")
+
+    def extract(self, carrier, context=None, getter=None):
+        raise RuntimeError("broken extract")
+
+    @property
+    def fields(self):
+        return {"traceparent"}
+
+
+async def test_a_broken_propagator_never_breaks_the_call(memory_session, spans):
+    original = propagate.get_global_textmap()
+    propagate.set_global_textmap(BrokenPropagator())
+    try:
+        async with memory_session() as client:
+            result = await client.call_tool("forecast", {"city": "Oslo"})
+            theirs = "00-" + "1" * 32 + "-" + "2" * 16 + "-01"  # reaches the server's broken extract
+            echoed = await client.call_tool("echo_meta", {}, meta={"traceparent": theirs})
+    finally:
+        propagate.set_global_textmap(original)
+    assert json.loads(result.content[0].text)["city"] == "Oslo"
+    assert json.loads(echoed.content[0].text)["traceparent"] == theirs
+    assert all(span.end_time is not None for span in pair(spans, "tools/call echo_meta"))
+    c, s = pair(spans, "tools/call forecast")
+    assert c.end_time is not None and s.end_time is not None
 
 
 async def test_session_values_reach_the_server_through_baggage(memory_session, spans, monkeypatch):

@@ -49,7 +49,10 @@ def _start(session: Any, args: tuple, kwargs: dict) -> tuple[_calls.Call, tuple,
         call = _calls.Call(parent, method, attrs, server=False, owned=False)
     else:
         call = _calls.start(name, method, attrs, server=False)
-    request = _propagation.with_context(request, trace.set_span_in_context(call.span))
+    try:
+        request = _propagation.with_context(request, trace.set_span_in_context(call.span))
+    except Exception:  # e.g. a broken propagator: the request goes as the application made it
+        tracing_failed("mcp.client.inject")
     if in_args:
         args = (request, *args[1:])
     else:

@@ -53,7 +53,11 @@ def _start(args: tuple, kwargs: dict) -> tuple[_calls.Call, Any] | None:
     arguments = _fields.arguments_json(method, params)
     if arguments is not None:
         attrs[A.GEN_AI_TOOL_CALL_ARGUMENTS] = arguments
-    parent = _propagation.extract(getattr(message, "request_meta", None))
+    try:
+        parent = _propagation.extract(getattr(message, "request_meta", None))
+    except Exception:  # e.g. a broken propagator: the span gets the ambient parent
+        tracing_failed("mcp.server.extract")
+        parent = None
     call = _calls.start(name, method, attrs, server=True, context=parent)
     call.responder = message
     return call, parent
