@@ -67,15 +67,15 @@ def _jsonl_queue_size() -> int:
     return int(os.environ.get("ACTIONTRACE_JSONL_QUEUE_SIZE", os.environ.get("OTEL_BSP_MAX_QUEUE_SIZE", 8192)))
 
 
-def _default_instruments() -> list[str]:
-    return [name for name in _INSTRUMENTORS if importlib.util.find_spec(name) is not None]
-
-
 # Instrumentation name (also the instrumented package's import name) -> its instrumentor.
 _INSTRUMENTORS = {
     "openai": "actiontrace.instrumentation.openai:OpenAIInstrumentor",
     "mcp": "actiontrace.instrumentation.mcp:MCPInstrumentor",
 }
+
+
+def _default_instruments() -> list[str]:
+    return [name for name in _INSTRUMENTORS if importlib.util.find_spec(name) is not None]
 
 
 def _instrument(names: Iterable[str], provider) -> None:

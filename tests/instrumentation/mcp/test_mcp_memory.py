@@ -132,9 +132,9 @@ async def test_inside_a_tool_span_there_is_one_execute_tool_span(memory_session,
     client_side = [s for s in spans.get_finished_spans()
                    if s.kind != SpanKind.SERVER and s.attributes.get("gen_ai.operation.name") == "execute_tool"]
     (tool,) = client_side
-    assert tool.name == "execute_tool weather"
-    assert tool.attributes["mcp.method.name"] == "tools/call" and tool.attributes["gen_ai.tool.name"] == "forecast"
-    assert "jsonrpc.request.id" in tool.attributes
+    assert tool.name == "execute_tool weather" and tool.attributes["gen_ai.tool.name"] == "weather"
+    assert tool.attributes["mcp.method.name"] == "tools/call" and "jsonrpc.request.id" in tool.attributes
+    assert tool.attributes["mcp.protocol.version"] == types.LATEST_PROTOCOL_VERSION
     assert not [s for s in mcp_spans(spans, SpanKind.CLIENT) if s.name.startswith("tools/call")]
     (server,) = [s for s in mcp_spans(spans, SpanKind.SERVER) if s.name == "tools/call forecast"]
     assert server.parent.span_id == tool.context.span_id

@@ -44,8 +44,9 @@ def _start(session: Any, args: tuple, kwargs: dict) -> tuple[_calls.Call, tuple,
         attrs[A.GEN_AI_TOOL_CALL_ARGUMENTS] = arguments
     parent = trace.get_current_span()
     if method == _fields.TOOLS_CALL and _calls.is_tool_span(parent):
-        enrich = {k: v for k, v in attrs.items() if k != A.GEN_AI_OPERATION_NAME}
-        parent.set_attributes(enrich)
+        # The tool span keeps what it says of itself (its name, its arguments); MCP adds the rest.
+        own = getattr(parent, "attributes", None) or {}
+        parent.set_attributes({k: v for k, v in attrs.items() if k not in own and k != A.SPAN_TYPE})
         call = _calls.Call(parent, method, attrs, server=False, owned=False)
     else:
         call = _calls.start(name, method, attrs, server=False)
