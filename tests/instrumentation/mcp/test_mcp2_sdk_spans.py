@@ -47,6 +47,7 @@ async def test_one_span_pair_per_request_with_the_conventions_names(spans, tmp_p
         assert client.attributes["gen_ai.operation.name"] == "execute_tool"
         assert client.attributes["gen_ai.tool.name"] == server.attributes["gen_ai.tool.name"] == tool
         assert client.attributes["actiontrace.span.type"] == server.attributes["actiontrace.span.type"] == "tool"
+        assert client.attributes["actiontrace.path"] == f"/{tool}"
         assert server.trace_id == f"{client.context.trace_id:032x}"
         assert server.parent_span_id == f"{client.context.span_id:016x}"
     (refused_server,) = [s for s in server_spans if s.name == "tools/call refuse"]

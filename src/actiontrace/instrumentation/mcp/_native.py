@@ -13,6 +13,7 @@ from opentelemetry.trace import SpanKind
 
 from ... import _vocabulary as A
 from ..._safety import tracing_failed
+from ...context import _stamping
 from . import _calls
 from ._fields import PROMPTS_GET, TOOLS_CALL
 from ._names import parse_span_name, span_name
@@ -57,6 +58,9 @@ class NativeSpanCompleter(SpanProcessor):
                 span.update_name(name)
             if add:
                 span.set_attributes(add)
+            if A.PATH in (span.attributes or {}):  # stamped before the rename: its last segment is stale
+                stamped = _stamping.stamps(span.name, span.attributes, parent_context)
+                span.set_attribute(A.PATH, stamped[A.PATH])
         except Exception:
             tracing_failed("mcp.native_span")
 
