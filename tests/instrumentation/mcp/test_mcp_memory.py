@@ -61,6 +61,16 @@ async def test_initialize_has_the_negotiated_version_and_no_target(memory_sessio
     assert init.attributes["jsonrpc.request.id"] == "0" and "gen_ai.operation.name" not in init.attributes
 
 
+async def test_notifications_are_a_span_pair_without_a_request_id(memory_session, spans):
+    async with memory_session() as client:
+        await client.send_ping()  # answered after the server took the notification sent before it
+    c, s = pair(spans, "notifications/initialized")
+    assert s.parent.span_id == c.context.span_id and s.context.trace_id == c.context.trace_id
+    for span in (c, s):
+        assert span.attributes["mcp.method.name"] == "notifications/initialized"
+        assert "jsonrpc.request.id" not in span.attributes and span.attributes["actiontrace.span.type"] == "mcp"
+
+
 async def test_raising_tool_and_is_error_tool_are_tool_errors(memory_session, spans):
     async with memory_session() as client:
         raised = await client.call_tool("explode", {"reason": "boom"})
@@ -274,7 +284,9 @@ async def test_uninstrument_restores_every_method(memory_session, spans, instrum
     assert MCPInstrumentor.wrapped_methods() == []
     assert "send_request" not in ClientSession.__dict__ and ClientSession.send_request is BaseSession.send_request
     assert "__aenter__" not in ClientSession.__dict__
-    for cls, method in ((Server, "_handle_request"), (Server, "run"), (RequestResponder, "respond")):
+    assert "send_notification" not in ClientSession.__dict__
+    for cls, method in ((Server, "_handle_request"), (Server, "_handle_notification"), (Server, "run"),
+                        (RequestResponder, "respond")):
         assert not hasattr(cls.__dict__[method], "__wrapped__")
     assert not hasattr(stdio.stdio_client, "__actiontrace_original__")
     async with memory_session() as client:

@@ -15,7 +15,7 @@ from support.mcp_processes import TIMEOUT, http_server, stdio_parameters, wait_f
 from actiontrace import _vocabulary as A
 
 EXPECTED = {"tools/call forecast", "tools/call explode", "tools/call refuse", "tools/list",
-            "resources/read", "prompts/get summarise", "prompts/get missing"}
+            "resources/read", "prompts/get summarise", "prompts/get missing", "notifications/initialized"}
 
 
 async def exercise(client: ClientSession) -> dict:
@@ -58,7 +58,7 @@ def check_joined(client_spans: list, server_spans: list) -> dict:
         assert server.kind_name == "server" and server.resource.get("service.name") == "mcp-weather"
         client = by_id[(server.trace_id, server.parent_span_id)]
         assert client.name == server.name and client.kind == SpanKind.CLIENT
-        assert client.attributes["jsonrpc.request.id"] == server.attributes["jsonrpc.request.id"]
+        assert client.attributes.get("jsonrpc.request.id") == server.attributes.get("jsonrpc.request.id")
         pairs.setdefault(server.name, []).append((client, server))
     assert set(pairs) == EXPECTED
     return {name: found[-1] for name, found in pairs.items()}

@@ -6,8 +6,8 @@ Usage::
 
     MCPInstrumentor().instrument()   # or actiontrace.configure(), which does it when mcp is installed
 
-Every request a ``ClientSession`` sends becomes a CLIENT span and every request a server
-(``FastMCP`` or the low-level ``Server``) handles becomes a SERVER span, both named
+Every request and notification a ``ClientSession`` sends becomes a CLIENT span and every one a
+server (``FastMCP`` or the low-level ``Server``) handles becomes a SERVER span, both named
 ``{mcp.method.name} {target}`` with the MCP semantic-convention attributes (v1.41). The client
 puts the trace context (and baggage) in ``params._meta`` and the server takes it from there, so
 both sides of a call share one trace over stdio, Streamable HTTP and SSE alike. See docs/mcp.md.
@@ -41,9 +41,11 @@ def _targets() -> list[tuple[str, str, str, Any]]:
 
     return [
         ("mcp.client.session", "ClientSession", "send_request", _client.send_request),
+        ("mcp.client.session", "ClientSession", "send_notification", _client.send_notification),
         ("mcp.client.session", "ClientSession", "__aenter__", _client.session_enter),
         ("mcp.client.session", "ClientSession", "__aexit__", _client.session_exit),
         ("mcp.server.lowlevel.server", "Server", "_handle_request", _server.handle_request),
+        ("mcp.server.lowlevel.server", "Server", "_handle_notification", _server.handle_notification),
         ("mcp.server.lowlevel.server", "Server", "run", _server.run),
         ("mcp.shared.session", "RequestResponder", "respond", _server.respond),
     ]

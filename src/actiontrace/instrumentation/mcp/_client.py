@@ -1,5 +1,5 @@
-"""Client side: every request a ``ClientSession`` sends becomes a CLIENT span whose context
-travels in the request's ``params._meta``; session lifetimes become a duration metric.
+"""Client side: every request and notification a ``ClientSession`` sends becomes a CLIENT span
+whose context travels in its ``params._meta``; session lifetimes become a duration metric.
 
 Inside an ``@actiontrace.tool`` (or another instrumentation's ``execute_tool`` span) a
 ``tools/call`` starts no span of its own: the conventions ask MCP instrumentation to add its
@@ -25,16 +25,18 @@ _versions: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _entered: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _start(session: Any, args: tuple, kwargs: dict) -> tuple[_calls.Call, tuple, dict] | None:
+def _start(session: Any, args: tuple, kwargs: dict, key: str) -> tuple[_calls.Call, tuple, dict] | None:
+    """``key``: ``request`` (a request, numbered) or ``notification`` (no JSON-RPC id)."""
     in_args = bool(args)
-    request = args[0] if in_args else kwargs.get("request")
+    request = args[0] if in_args else kwargs.get(key)
     root = getattr(request, "root", None)
     method = _fields.method_of(root)
     if method is None:
         return None
     params = getattr(root, "params", None)
     # send_request numbers the request from this counter before its first await.
-    name, attrs = _fields.request_attributes(method, params, getattr(session, "_request_id", None))
+    request_id = getattr(session, "_request_id", None) if key == "request" else None
+    name, attrs = _fields.request_attributes(method, params, request_id)
     attrs.update(_transport.attributes_of(session))
     version = _versions.get(session)
     if version:
@@ -57,7 +59,7 @@ def _start(session: Any, args: tuple, kwargs: dict) -> tuple[_calls.Call, tuple,
     if in_args:
         args = (request, *args[1:])
     else:
-        kwargs = {**kwargs, "request": request}
+        kwargs = {**kwargs, key: request}
     return call, args, kwargs
 
 
@@ -72,10 +74,18 @@ def _note_initialize(session: Any, call: _calls.Call, result: Any) -> None:
 
 
 async def send_request(wrapped, instance, args, kwargs):
+    return await _send(wrapped, instance, args, kwargs, "request")
+
+
+async def send_notification(wrapped, instance, args, kwargs):
+    return await _send(wrapped, instance, args, kwargs, "notification")
+
+
+async def _send(wrapped, instance, args, kwargs, key: str):
     started = None
     if _calls.state.active:
         try:
-            started = _start(instance, args, kwargs)
+            started = _start(instance, args, kwargs, key)
         except Exception:
             tracing_failed("mcp.client.start")
     if started is None:

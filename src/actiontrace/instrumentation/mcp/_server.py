@@ -1,6 +1,7 @@
-"""Server side: every request the low-level ``Server`` handles becomes a SERVER span, a child of
-the client span whose context arrived in ``params._meta``; a server run (one session) becomes
-a duration metric.
+"""Server side: every request and notification the low-level ``Server`` handles becomes a
+SERVER span, a child of the client span whose context arrived in ``params._meta``; a server run
+(one session) becomes a duration metric. (``initialize`` is answered by the session itself,
+before the server sees anything, so it has a client span only.)
 
 ``Server._handle_request`` runs the handler and then sends the response through
 ``RequestResponder.respond``; the response (a result, or the ``ErrorData`` the SDK made of an
@@ -90,6 +91,49 @@ async def handle_request(wrapped, instance, args, kwargs):
             context_api.detach(token)
         _current.reset(var_token)
     call.finish(call.response)
+    return result
+
+
+def _start_notification(args: tuple, kwargs: dict) -> tuple[_calls.Call, Any] | None:
+    notify = _arg(args, kwargs, 0, "notify")
+    method = _fields.method_of(notify)
+    if method is None:
+        return None
+    params = getattr(notify, "params", None)
+    name, attrs = _fields.request_attributes(method, params, None)
+    try:
+        parent = _propagation.extract(getattr(params, "meta", None))
+    except Exception:
+        tracing_failed("mcp.server.extract")
+        parent = None
+    return _calls.start(name, method, attrs, server=True, context=parent), parent
+
+
+async def handle_notification(wrapped, instance, args, kwargs):
+    """``Server._handle_notification(notify)``: the SDK logs and swallows a handler's exception."""
+    started = None
+    if _calls.state.active:
+        try:
+            started = _start_notification(args, kwargs)
+        except Exception:
+            tracing_failed("mcp.server.start")
+    if started is None:
+        return await wrapped(*args, **kwargs)
+    call, parent = started
+    token = None
+    try:
+        token = context_api.attach(trace.set_span_in_context(call.span, parent))
+    except Exception:
+        tracing_failed("mcp.server.attach")
+    try:
+        result = await wrapped(*args, **kwargs)
+    except BaseException as exc:
+        call.fail(exc)
+        raise
+    finally:
+        if token is not None:
+            context_api.detach(token)
+    call.finish(None)
     return result
 
 
