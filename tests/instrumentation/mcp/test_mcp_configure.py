@@ -30,9 +30,13 @@ def test_entry_point_names_the_instrumentor():
 def test_configure_instruments_mcp_by_default(tmp_path):
     proc = run_py(
         """
+        import sys
         import anyio
         import actiontrace
         actiontrace.configure(service_name="agent")
+        assert "mcp" not in sys.modules  # instrumented when the application imports it
+        from mcp.client.stdio import stdio_client
+        assert hasattr(stdio_client, "__actiontrace_original__")  # the name it gets is wrapped
         from mcp.shared.memory import create_connected_server_and_client_session as connect
         from support.mcp_server import build
 
@@ -64,3 +68,20 @@ def test_import_actiontrace_does_not_import_mcp(tmp_path):
         tmp_path,
     )
     assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr
+
+
+def test_uninstrument_before_mcp_is_imported_leaves_it_untouched(tmp_path):
+    proc = run_py(
+        """
+        import sys
+        from actiontrace.instrumentation.mcp import MCPInstrumentor
+        MCPInstrumentor().instrument()
+        MCPInstrumentor().uninstrument()
+        from mcp.client.session import ClientSession
+        from mcp.client.stdio import stdio_client
+        print("send_request" in ClientSession.__dict__, hasattr(stdio_client, "__actiontrace_original__"),
+              MCPInstrumentor.wrapped_methods())
+        """,
+        tmp_path,
+    )
+    assert proc.stdout.strip() == "False False []", proc.stdout + proc.stderr

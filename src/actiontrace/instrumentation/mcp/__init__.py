@@ -14,7 +14,8 @@ both sides of a call share one trace over stdio, Streamable HTTP and SSE alike. 
 
 Transport attributes (``network.transport``, ``server.address``...) are learnt from the SDK's
 transport helpers, so instrument before the application imports ``stdio_client`` and friends by
-name (``configure()`` at start-up does).
+name (``configure()`` at start-up does). Instrumenting before mcp is imported costs nothing:
+the wrapping happens when the application first imports it.
 
 mcp 2.x emits its own client and server spans; there the instrumentor adds none and completes
 the SDK's instead (the conventions' client span name, ``execute_tool`` and tool/prompt names),
@@ -24,6 +25,7 @@ so each request is still exactly one client and one server span.
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any, Collection
 
 from opentelemetry import trace
@@ -66,14 +68,23 @@ class MCPInstrumentor(BaseInstrumentor):
 
     # (class, method, what the class itself held before: None when the method was inherited)
     _wrapped: list[tuple[type, str, Any]] = []
+    _pending: Any = None  # the import hook, while mcp is not imported yet
 
     def instrumentation_dependencies(self) -> Collection[str]:
         return _instruments
 
     def _instrument(self, **kwargs: Any) -> None:
-        from . import _calls
+        from . import _import_hook
 
         provider = kwargs.get("tracer_provider")
+        if "mcp" in sys.modules:
+            self._activate(provider)
+        else:  # configure() in an application that may never import mcp: wait until it does
+            MCPInstrumentor._pending = _import_hook.when_imported("mcp", lambda: self._activate(provider))
+
+    def _activate(self, provider: Any) -> None:
+        from . import _calls
+
         if _major_version() >= 2:
             from ._native import complete_native_spans
 
@@ -102,8 +113,10 @@ class MCPInstrumentor(BaseInstrumentor):
         _calls.state.active = True
 
     def _uninstrument(self, **kwargs: Any) -> None:
-        from . import _calls, _transport
+        from . import _calls, _import_hook, _transport
 
+        _import_hook.cancel(MCPInstrumentor._pending)
+        MCPInstrumentor._pending = None
         _calls.state.active = False
         _transport.unpatch()
         while MCPInstrumentor._wrapped:
