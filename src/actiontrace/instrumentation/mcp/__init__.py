@@ -105,7 +105,8 @@ class MCPInstrumentor(BaseInstrumentor):
             except (ImportError, AttributeError):
                 continue
             original = getattr(cls, method, None)
-            if original is None or isinstance(original, wrapt.FunctionWrapper):
+            # Another instrumentation's wrapt wrapper is wrapped again; ours only once.
+            if original is None or getattr(original, "_self_wrapper", None) is wrapper:
                 continue
             MCPInstrumentor._wrapped.append((cls, method, cls.__dict__.get(method)))
             setattr(cls, method, wrapt.FunctionWrapper(original, wrapper))
