@@ -38,6 +38,11 @@ def active() -> bool:
     return _processors > 0
 
 
+def started_by_starter(scope_name: str) -> bool:
+    """The span starter's tracers: the core's and those of our instrumentations under it."""
+    return scope_name == TRACER_NAME or scope_name.startswith(TRACER_NAME + ".instrumentation.")
+
+
 def path_segment(name: str, attributes: Mapping[str, Any] | None) -> str:
     if attributes:
         for key in _SUBJECT_KEYS:

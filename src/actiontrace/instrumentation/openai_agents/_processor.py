@@ -1,0 +1,224 @@
+"""The ``TracingProcessor`` registered with the Agents SDK: each SDK trace and span becomes an
+OpenTelemetry span, started through the core starter when the SDK starts its own and ended
+when the SDK ends it, with the SDK's timestamps.
+
+Parents come from the SDK's own parent ids, so a span started in another task still nests
+right; the trace's span nests under whatever OpenTelemetry span is current where the run
+starts. SDK spans with no meaning of their own (``task``: the run, ``turn``: one loop of an
+agent) make no span: their children go to the nearest span that was made.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any
+
+from opentelemetry import context as context_api
+from opentelemetry import trace
+from agents.tracing import TracingProcessor
+from opentelemetry.trace import Status, StatusCode
+
+from ... import _vocabulary as A
+from ..._safety import log_once
+from ..._version import __version__
+from ...spans import _capture, _starter, _totals
+from . import _fields, _model_calls
+
+SCOPE = "actiontrace.instrumentation.openai_agents"
+_CLIENT_WRAPPERS = "actiontrace.instrumentation.openai._wrappers"
+_NO_SPAN = ("task", "turn")
+_MODEL_CALLS = ("response", "generation")
+
+
+class Node:
+    """One SDK trace or span as ours: the span (None where the SDK span makes none), the
+    context its children start in, and the totals of an agent or workflow."""
+
+    __slots__ = ("span", "ctx", "totals", "own", "request_model")
+
+    def __init__(self, span: Any, ctx: Any, totals: Any, own: bool, request_model: str | None = None) -> None:
+        self.span = span
+        self.ctx = ctx
+        self.totals = totals
+        self.own = own
+        self.request_model = request_model
+
+
+def client_instrumented() -> bool:
+    """Our OpenAI client instrumentation is on: it makes the model calls' spans itself."""
+    wrappers = sys.modules.get(_CLIENT_WRAPPERS)
+    return bool(getattr(wrappers, "active", False))
+
+
+class ActiontraceProcessor(TracingProcessor):
+    """The SDK's ``TracingProcessor``, registered by the instrumentor."""
+
+    def __init__(self, tracer_provider: Any = None) -> None:
+        self.tracer = trace.get_tracer(SCOPE, __version__, tracer_provider=tracer_provider)
+        self.traces: dict[str, Node] = {}
+        self.spans: dict[str, Node] = {}
+        self.calls: dict[str, list] = {}  # trace id -> tool calls the model asked for, not yet run
+        self.enabled = True
+
+    # -- traces ------------------------------------------------------------------
+    def on_trace_start(self, sdk_trace: Any) -> None:
+        if not self.enabled:
+            return
+        try:
+            parent = context_api.get_current()
+            self.traces[sdk_trace.trace_id] = self._start(_fields.workflow_start(sdk_trace), parent, time.time_ns())
+        except Exception:
+            log_once("openai_agents.trace_start", "actiontrace: could not trace an Agents SDK run; it is unaffected")
+
+    def on_trace_end(self, sdk_trace: Any) -> None:
+        node = self.traces.pop(getattr(sdk_trace, "trace_id", None), None)
+        self.calls.pop(getattr(sdk_trace, "trace_id", None), None)
+        if node is not None:
+            self._end(node, {}, None, time.time_ns())
+
+    # -- spans -------------------------------------------------------------------
+    def on_span_start(self, span: Any) -> None:
+        if not self.enabled:
+            return
+        try:
+            self._span_start(span)
+        except Exception:
+            log_once("openai_agents.span_start", "actiontrace: could not trace an Agents SDK span; it is unaffected")
+
+    def on_span_end(self, span: Any) -> None:
+        node = self.spans.pop(span.span_id, None)
+        if node is None:
+            return
+        try:
+            self._span_end(span, node)
+        except Exception:
+            log_once("openai_agents.span_end", "actiontrace: could not end an Agents SDK span; it is unaffected")
+            _starter.end_span(node.span)
+
+    def _parent(self, span: Any) -> Node | None:
+        parent_id = span.parent_id
+        node = self.spans.get(parent_id) if parent_id else None
+        return node if node is not None else self.traces.get(span.trace_id)
+
+    def _span_start(self, span: Any) -> None:
+        data = span.span_data
+        kind = data.type
+        parent = self._parent(span)
+        if kind in _NO_SPAN or (kind in _MODEL_CALLS and client_instrumented()):
+            if parent is not None:
+                if kind == "turn" and parent.totals is not None:
+                    parent.totals.iterations += 1
+                self.spans[span.span_id] = Node(parent.span, parent.ctx, parent.totals, False)
+            return
+        start = self._describe(span, data, kind)
+        parent_ctx = parent.ctx if parent is not None else context_api.get_current()
+        node = self._start(start, parent_ctx, _fields.iso_ns(span.started_at))
+        if kind in _MODEL_CALLS:
+            node.totals = _totals.current(parent_ctx)  # the model call adds to its agent's totals
+            node.request_model = start.attributes.get(A.GEN_AI_REQUEST_MODEL)
+        self.spans[span.span_id] = node
+
+    def _describe(self, span: Any, data: Any, kind: str) -> _fields.Start:
+        if kind == "agent":
+            return _fields.agent_start(data)
+        if kind == "function":
+            return _fields.tool_start(data, self._claim_call(span.trace_id, data.name), _capture.capture_enabled())
+        if kind in _MODEL_CALLS:
+            return _model_calls.chat_start(data)
+        if kind == "handoff":
+            return _fields.handoff_start(data)
+        if kind == "guardrail":
+            return _fields.guardrail_start(data)
+        if kind == "mcp_tools":
+            return _fields.mcp_start(data)
+        return _fields.other_start(kind, data)
+
+    def _start(self, start: _fields.Start, parent_ctx: Any, start_ns: int | None) -> Node:
+        otel_span = _starter.begin(start.name, span_type=start.span_type, kind=start.kind,
+                                   attributes=start.attributes, start_time=start_ns, context=parent_ctx,
+                                   tracer=self.tracer)
+        ctx = trace.set_span_in_context(otel_span, parent_ctx)
+        totals = None
+        if start.rolls_up:
+            totals, ctx = _totals.with_totals(ctx)
+        return Node(otel_span, ctx, totals, True)
+
+    def _span_end(self, span: Any, node: Node) -> None:
+        data = span.span_data
+        kind = data.type
+        if kind in _MODEL_CALLS:
+            self._remember_calls(span.trace_id, data)
+        if not node.own:
+            return
+        capture = _capture.capture_enabled()
+        attrs: dict[str, Any] = {}
+        if kind == "function":
+            attrs = _fields.tool_end(data, capture)
+        elif kind in _MODEL_CALLS:
+            outcome = _model_calls.chat_end(data, capture, node.request_model)
+            attrs = outcome.attributes
+            if outcome.name and node.span.is_recording():
+                node.span.update_name(outcome.name)
+            usage = outcome.usage
+            if node.totals is not None and (usage is not None or A.COST_USD in attrs):
+                node.totals.add(usage.input_tokens if usage else None, usage.output_tokens if usage else None,
+                                attrs.get(A.COST_USD))
+            node.totals = None  # the agent's totals are not this span's to report
+        elif kind == "handoff":
+            name, attrs = _fields.handoff_end(data)
+            if node.span.is_recording():
+                node.span.update_name(name)
+        elif kind == "guardrail":
+            attrs = _fields.guardrail_end(data)
+        elif kind == "mcp_tools":
+            attrs = _fields.mcp_end(data)
+        elif kind != "agent":
+            attrs = _fields.other_end(data, capture)
+        self._end(node, attrs, span.error, _fields.iso_ns(span.ended_at))
+
+    def _end(self, node: Node, attrs: dict, error: Any, end_ns: int | None) -> None:
+        otel_span = node.span
+        if node.totals is not None:
+            attrs.update(node.totals.attributes())
+        failure = _fields.error_attributes(error)
+        if otel_span.is_recording():
+            if failure is not None:
+                attrs[A.ERROR_TYPE] = failure[0]
+                otel_span.add_event("exception", {"exception.type": failure[0], "exception.message": failure[1]})
+                otel_span.set_status(Status(StatusCode.ERROR, failure[1]))
+            if attrs:
+                otel_span.set_attributes(attrs)
+        _starter.end_span(otel_span, end_ns)
+
+    # -- tool call ids -----------------------------------------------------------
+    def _remember_calls(self, trace_id: str, data: Any) -> None:
+        calls = _model_calls.tool_calls(data)
+        if calls:
+            pending = self.calls.setdefault(trace_id, [])
+            pending.extend(calls)
+            del pending[:-64]  # calls the SDK never ran (handoffs, approvals) must not pile up
+
+    def _claim_call(self, trace_id: str, name: Any) -> tuple | None:
+        """The first call the model asked for of tool ``name``: tools start in the model's order."""
+        pending = self.calls.get(trace_id)
+        for index, (tool, call_id, arguments) in enumerate(pending or ()):
+            if tool == name:
+                del pending[index]
+                return call_id, arguments
+        return None
+
+    # -- context the SDK makes current ---------------------------------------------
+    def context_for_span(self, span: Any) -> Any:
+        node = self.spans.get(getattr(span, "span_id", None)) if self.enabled else None
+        return node.ctx if node is not None and node.own else None
+
+    def context_for_trace(self, sdk_trace: Any) -> Any:
+        node = self.traces.get(getattr(sdk_trace, "trace_id", None)) if self.enabled else None
+        return node.ctx if node is not None else None
+
+    def shutdown(self) -> None:
+        pass
+
+    def force_flush(self) -> None:
+        pass
