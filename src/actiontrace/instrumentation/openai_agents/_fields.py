@@ -73,6 +73,12 @@ def agent_start(data: Any) -> Start:
     attrs: dict[str, Any] = {A.GEN_AI_OPERATION_NAME: A.Operation.INVOKE_AGENT.value}
     if name:
         attrs[A.GEN_AI_AGENT_NAME] = str(name)
+    return Start(_names.agent(name), "agent", attrs, rolls_up=True)
+
+
+def agent_end(data: Any) -> dict:
+    """What the agent offers (the SDK fills these in once the run has looked at the agent)."""
+    attrs: dict[str, Any] = {}
     for key, field in ((A.AGENT_HANDOFFS, "handoffs"), (A.AGENT_TOOLS, "tools")):
         values = _names_list(getattr(data, field, None))
         if values:
@@ -80,7 +86,7 @@ def agent_start(data: Any) -> Start:
     output_type = getattr(data, "output_type", None)
     if output_type:
         attrs[A.AGENT_OUTPUT_TYPE] = str(output_type)
-    return Start(_names.agent(name), "agent", attrs, rolls_up=True)
+    return attrs
 
 
 def tool_start(data: Any, call: tuple | None, capture: bool) -> Start:

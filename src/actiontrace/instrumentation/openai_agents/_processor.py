@@ -173,7 +173,9 @@ class ActiontraceProcessor(TracingProcessor):
             attrs = _fields.guardrail_end(data)
         elif kind == "mcp_tools":
             attrs = _fields.mcp_end(data)
-        elif kind != "agent":
+        elif kind == "agent":
+            attrs = _fields.agent_end(data)
+        else:
             attrs = _fields.other_end(data, capture)
         self._end(node, attrs, span.error, _fields.iso_ns(span.ended_at))
 
