@@ -51,6 +51,16 @@ def client_instrumented() -> bool:
     return bool(getattr(wrappers, "active", False))
 
 
+def _mark_error(otel_span: Any, error: Any) -> None:
+    """The SDK's ``SpanError`` as an exception event, ``error.type`` and status ERROR."""
+    failure = _fields.error_attributes(error)
+    if failure is None or not otel_span.is_recording():
+        return
+    otel_span.add_event("exception", {"exception.type": failure[0], "exception.message": failure[1]})
+    otel_span.set_attribute(A.ERROR_TYPE, failure[0])
+    otel_span.set_status(Status(StatusCode.ERROR, failure[1]))
+
+
 class ActiontraceProcessor(TracingProcessor):
     """The SDK's ``TracingProcessor``, registered by the instrumentor."""
 
@@ -150,6 +160,8 @@ class ActiontraceProcessor(TracingProcessor):
         if kind in _MODEL_CALLS:
             self._remember_calls(span.trace_id, data)
         if not node.own:
+            if span.error and node.span is not None:  # a turn's or the run's error is its agent's or workflow's
+                _mark_error(node.span, span.error)
             return
         capture = _capture.capture_enabled()
         attrs: dict[str, Any] = {}
@@ -183,12 +195,8 @@ class ActiontraceProcessor(TracingProcessor):
         otel_span = node.span
         if node.totals is not None:
             attrs.update(node.totals.attributes())
-        failure = _fields.error_attributes(error)
         if otel_span.is_recording():
-            if failure is not None:
-                attrs[A.ERROR_TYPE] = failure[0]
-                otel_span.add_event("exception", {"exception.type": failure[0], "exception.message": failure[1]})
-                otel_span.set_status(Status(StatusCode.ERROR, failure[1]))
+            _mark_error(otel_span, error)
             if attrs:
                 otel_span.set_attributes(attrs)
         _starter.end_span(otel_span, end_ns)
