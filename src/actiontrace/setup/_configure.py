@@ -68,13 +68,18 @@ def _jsonl_queue_size() -> int:
 
 
 def _default_instruments() -> list[str]:
-    return ["openai"] if importlib.util.find_spec("openai") is not None else []
+    return [name for name, module in (("openai", "openai"), ("openai_agents", "agents")) if importlib.util.find_spec(module)]
 
 
 def _instrument(names: Iterable[str], provider) -> None:
     for name in names:
+        if name == "openai_agents":  # instrumented when the application imports it, not here
+            from ..instrumentation.openai_agents._on_import import instrument_when_imported
+
+            instrument_when_imported(tracer_provider=provider)
+            continue
         if name != "openai":
-            raise ValueError(f"unknown instrumentation {name!r}; available: 'openai'")
+            raise ValueError(f"unknown instrumentation {name!r}; available: 'openai', 'openai_agents'")
         from ..instrumentation.openai import OpenAIInstrumentor
 
         instrumentor = OpenAIInstrumentor()
