@@ -38,9 +38,8 @@ def active() -> bool:
     return _processors > 0
 
 
-def started_by_starter(scope_name: str) -> bool:
-    """The span starter's tracers: the core's and those of our instrumentations under it."""
-    return scope_name == TRACER_NAME or scope_name.startswith(TRACER_NAME + ".instrumentation.")
+# The span starter's tracers (the core's, and our instrumentations' own): their spans arrive stamped.
+STARTER_SCOPES = frozenset((TRACER_NAME, TRACER_NAME + ".instrumentation.openai_agents"))
 
 
 def path_segment(name: str, attributes: Mapping[str, Any] | None) -> str:

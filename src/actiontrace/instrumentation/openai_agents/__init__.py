@@ -59,7 +59,7 @@ class OpenAIAgentsInstrumentor(BaseInstrumentor):
             kept = [_export.RedactingForwarder(p) for p in previous or ()]
         # Ours first: our spans start before any other processor's work at the same point.
         set_trace_processors([processor, *kept])
-        _scope.install(processor.context_for_span, processor.context_for_trace)
+        _scope.install(processor.spans, processor.traces)
         OpenAIAgentsInstrumentor._processor = processor
         OpenAIAgentsInstrumentor._previous = previous
 

@@ -6,7 +6,7 @@ a guardrail's outcome), so every kind has a start reader and an end reader.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from opentelemetry.trace import SpanKind
@@ -15,23 +15,35 @@ from ... import _vocabulary as A
 from ...spans._capture import to_json
 from . import _names
 
-_EPOCH_ORDINAL = datetime(1970, 1, 1).toordinal()
+_second_ns: dict[str, int] = {}  # "YYYY-MM-DDTHH:MM:SS" -> its nanoseconds: a run's spans share a few seconds
 
 
 def iso_ns(stamp: Any) -> int | None:
     """The SDK's ISO 8601 timestamp (UTC, microseconds) in nanoseconds since the epoch."""
-    if not isinstance(stamp, str):
+    if type(stamp) is not str:
         return None
+    if len(stamp) == 32 and stamp[19] == "." and stamp.endswith("+00:00"):  # the SDK's own form
+        base = _second_ns.get(stamp[:19])
+        if base is None:
+            base = _parse_ns(stamp[:19] + "+00:00")
+            if base is None:
+                return None
+            if len(_second_ns) >= 64:
+                _second_ns.clear()
+            _second_ns[stamp[:19]] = base
+        return base + int(stamp[20:26]) * 1000
+    return _parse_ns(stamp)
+
+
+def _parse_ns(stamp: str) -> int | None:
     try:
         moment = datetime.fromisoformat(stamp)
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        # Microseconds since the epoch stay below 2**53 until the year 2255: a float holds them exactly.
+        return round(moment.timestamp() * 1_000_000) * 1000
+    except (ValueError, OverflowError):
         return None
-    offset = moment.utcoffset()
-    if offset is not None:
-        moment = (moment - offset).replace(tzinfo=None)
-    days = moment.toordinal() - _EPOCH_ORDINAL
-    seconds = days * 86400 + moment.hour * 3600 + moment.minute * 60 + moment.second
-    return seconds * 1_000_000_000 + moment.microsecond * 1000
 
 
 class Start:
@@ -103,19 +115,17 @@ def tool_start(data: Any, call: tuple | None, capture: bool) -> Start:
     return Start(_names.tool(name), "tool", attrs)
 
 
-def _captured(value: Any) -> str:
-    return value if isinstance(value, str) else to_json(value)
-
-
 def tool_end(data: Any, capture: bool) -> dict:
     attrs: dict[str, Any] = {}
     if capture:
-        if getattr(data, "input", None) is not None:
-            attrs[A.GEN_AI_TOOL_CALL_ARGUMENTS] = attrs[A.INPUT] = _captured(data.input)
-        if getattr(data, "output", None) is not None:
-            attrs[A.GEN_AI_TOOL_CALL_RESULT] = attrs[A.OUTPUT] = _captured(data.output)
-    mcp = getattr(data, "mcp_data", None)
-    if isinstance(mcp, dict) and mcp.get("server"):
+        value = data.input
+        if value is not None:
+            attrs[A.GEN_AI_TOOL_CALL_ARGUMENTS] = attrs[A.INPUT] = value if type(value) is str else to_json(value)
+        value = data.output
+        if value is not None:
+            attrs[A.GEN_AI_TOOL_CALL_RESULT] = attrs[A.OUTPUT] = value if type(value) is str else to_json(value)
+    mcp = data.mcp_data
+    if mcp and isinstance(mcp, dict) and mcp.get("server"):
         attrs[A.MCP_SERVER] = str(mcp["server"])
     return attrs
 

@@ -10,6 +10,8 @@ from typing import Any
 from opentelemetry.trace import SpanKind
 
 from ... import _vocabulary as A
+from .. import openai as _openai  # noqa: F401  first: genai's modules still import from it, and the cycle
+# between them only resolves in this order (until the shared GenAI core lives in genai/ alone)
 from ...genai._cost import cost_usd
 from ...genai._tokens import Usage, usage_from
 from ...spans._capture import to_json

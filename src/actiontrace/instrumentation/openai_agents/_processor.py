@@ -61,6 +61,19 @@ def _mark_error(otel_span: Any, error: Any) -> None:
     otel_span.set_status(Status(StatusCode.ERROR, failure[1]))
 
 
+def _claim_call(pending: list, name: Any) -> tuple | None:
+    """The first call the model asked for of tool ``name``: tools start in the model's order."""
+    for index, (tool, call_id, arguments) in enumerate(pending):
+        if tool == name:
+            del pending[index]
+            return call_id, arguments
+    return None
+
+
+_STARTS = {"agent": _fields.agent_start, "response": _model_calls.chat_start, "generation": _model_calls.chat_start,
+           "handoff": _fields.handoff_start, "guardrail": _fields.guardrail_start, "mcp_tools": _fields.mcp_start}
+
+
 class ActiontraceProcessor(TracingProcessor):
     """The SDK's ``TracingProcessor``, registered by the instrumentor."""
 
@@ -101,48 +114,47 @@ class ActiontraceProcessor(TracingProcessor):
         if node is None:
             return
         try:
-            self._span_end(span, node)
+            data = span.span_data
+            if node.own and data.type == "function":  # the most frequent kind, in the fewest steps
+                otel_span = node.span
+                attrs = _fields.tool_end(data, _capture.settings.enabled)
+                if span.error:
+                    _mark_error(otel_span, span.error)
+                if attrs:
+                    otel_span.set_attributes(attrs)
+                otel_span.end(end_time=_fields.iso_ns(span.ended_at))
+            else:
+                self._span_end(span, node)
         except Exception:
             log_once("openai_agents.span_end", "actiontrace: could not end an Agents SDK span; it is unaffected")
             _starter.end_span(node.span)
 
-    def _parent(self, span: Any) -> Node | None:
-        parent_id = span.parent_id
-        node = self.spans.get(parent_id) if parent_id else None
-        return node if node is not None else self.traces.get(span.trace_id)
-
     def _span_start(self, span: Any) -> None:
         data = span.span_data
         kind = data.type
-        parent = self._parent(span)
-        if kind in _NO_SPAN or (kind in _MODEL_CALLS and client_instrumented()):
+        parent_id = span.parent_id
+        parent = self.spans.get(parent_id) if parent_id else None
+        if parent is None:
+            parent = self.traces.get(span.trace_id)
+        if kind == "function":  # the most frequent kind first, with the fewest steps
+            pending = self.calls.get(span.trace_id)
+            call = _claim_call(pending, data.name) if pending else None
+            start = _fields.tool_start(data, call, _capture.settings.enabled)
+        elif kind in _NO_SPAN or (kind in _MODEL_CALLS and client_instrumented()):
             if parent is not None:
                 if kind == "turn" and parent.totals is not None:
                     parent.totals.iterations += 1
                 self.spans[span.span_id] = Node(parent.span, parent.ctx, parent.totals, False)
             return
-        start = self._describe(span, data, kind)
+        else:
+            reader = _STARTS.get(kind)
+            start = reader(data) if reader is not None else _fields.other_start(kind, data)
         parent_ctx = parent.ctx if parent is not None else context_api.get_current()
         node = self._start(start, parent_ctx, _fields.iso_ns(span.started_at))
         if kind in _MODEL_CALLS:
             node.totals = _totals.current(parent_ctx)  # the model call adds to its agent's totals
             node.request_model = start.attributes.get(A.GEN_AI_REQUEST_MODEL)
         self.spans[span.span_id] = node
-
-    def _describe(self, span: Any, data: Any, kind: str) -> _fields.Start:
-        if kind == "agent":
-            return _fields.agent_start(data)
-        if kind == "function":
-            return _fields.tool_start(data, self._claim_call(span.trace_id, data.name), _capture.capture_enabled())
-        if kind in _MODEL_CALLS:
-            return _model_calls.chat_start(data)
-        if kind == "handoff":
-            return _fields.handoff_start(data)
-        if kind == "guardrail":
-            return _fields.guardrail_start(data)
-        if kind == "mcp_tools":
-            return _fields.mcp_start(data)
-        return _fields.other_start(kind, data)
 
     def _start(self, start: _fields.Start, parent_ctx: Any, start_ns: int | None) -> Node:
         otel_span = _starter.begin(start.name, span_type=start.span_type, kind=start.kind,
@@ -163,7 +175,7 @@ class ActiontraceProcessor(TracingProcessor):
             if span.error and node.span is not None:  # a turn's or the run's error is its agent's or workflow's
                 _mark_error(node.span, span.error)
             return
-        capture = _capture.capture_enabled()
+        capture = _capture.settings.enabled
         attrs: dict[str, Any] = {}
         if kind == "function":
             attrs = _fields.tool_end(data, capture)
@@ -195,11 +207,11 @@ class ActiontraceProcessor(TracingProcessor):
         otel_span = node.span
         if node.totals is not None:
             attrs.update(node.totals.attributes())
-        if otel_span.is_recording():
+        if error:
             _mark_error(otel_span, error)
-            if attrs:
-                otel_span.set_attributes(attrs)
-        _starter.end_span(otel_span, end_ns)
+        if attrs:
+            otel_span.set_attributes(attrs)
+        otel_span.end(end_time=end_ns)  # the node was popped: this is the span's one end
 
     # -- tool call ids -----------------------------------------------------------
     def _remember_calls(self, trace_id: str, data: Any) -> None:
@@ -208,24 +220,6 @@ class ActiontraceProcessor(TracingProcessor):
             pending = self.calls.setdefault(trace_id, [])
             pending.extend(calls)
             del pending[:-64]  # calls the SDK never ran (handoffs, approvals) must not pile up
-
-    def _claim_call(self, trace_id: str, name: Any) -> tuple | None:
-        """The first call the model asked for of tool ``name``: tools start in the model's order."""
-        pending = self.calls.get(trace_id)
-        for index, (tool, call_id, arguments) in enumerate(pending or ()):
-            if tool == name:
-                del pending[index]
-                return call_id, arguments
-        return None
-
-    # -- context the SDK makes current ---------------------------------------------
-    def context_for_span(self, span: Any) -> Any:
-        node = self.spans.get(getattr(span, "span_id", None)) if self.enabled else None
-        return node.ctx if node is not None and node.own else None
-
-    def context_for_trace(self, sdk_trace: Any) -> Any:
-        node = self.traces.get(getattr(sdk_trace, "trace_id", None)) if self.enabled else None
-        return node.ctx if node is not None else None
 
     def shutdown(self) -> None:
         pass

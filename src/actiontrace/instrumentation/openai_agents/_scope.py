@@ -10,7 +10,7 @@ attached and detached at exactly those two points, so it follows the SDK's own d
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 from opentelemetry import context as context_api
 
@@ -22,15 +22,18 @@ _tokens: dict[int, tuple[Any, Any]] = {}
 _MAX_TOKENS = 4096  # tokens of spans the SDK never reset: bounded, never a leak
 
 
-def _attaching(original: Any, lookup: Callable[[Any], Any]) -> Any:
+def _attaching(original: Any, nodes: dict, key: str) -> Any:
+    """``nodes``: the processor's SDK id -> node; ``key``: the id's attribute on the item."""
+    func = original.__func__
+
     def set_current(cls: Any, item: Any) -> Any:
-        token = original.__func__(cls, item)
+        token = func(cls, item)
         try:
-            ctx = lookup(item)
-            if ctx is not None:
+            node = nodes.get(getattr(item, key, None))
+            if node is not None and node.own:
                 if len(_tokens) >= _MAX_TOKENS:
                     _tokens.clear()
-                _tokens[id(token)] = (token, context_api.attach(ctx))
+                _tokens[id(token)] = (token, context_api.attach(node.ctx))
         except Exception:
             log_once("openai_agents.attach", "actiontrace: could not make an Agents SDK span current")
         return token
@@ -39,6 +42,8 @@ def _attaching(original: Any, lookup: Callable[[Any], Any]) -> Any:
 
 
 def _detaching(original: Any) -> Any:
+    func = original.__func__
+
     def reset_current(cls: Any, token: Any) -> Any:
         held = _tokens.pop(id(token), None)
         if held is not None and held[0] is token:
@@ -46,21 +51,22 @@ def _detaching(original: Any) -> Any:
                 context_api.detach(held[1])
             except Exception:
                 log_once("openai_agents.detach", "actiontrace: could not detach an Agents SDK span")
-        return original.__func__(cls, token)
+        return func(cls, token)
 
     return classmethod(reset_current)
 
 
-def install(span_context: Callable[[Any], Any], trace_context: Callable[[Any], Any]) -> None:
+def install(spans: dict, traces: dict) -> None:
+    """``spans``/``traces``: the processor's nodes by the SDK's span and trace ids."""
     from agents.tracing.scope import Scope
 
     if _originals:
         return
     for name in ("set_current_span", "reset_current_span", "set_current_trace", "reset_current_trace"):
         _originals[name] = Scope.__dict__[name]
-    Scope.set_current_span = _attaching(_originals["set_current_span"], span_context)
+    Scope.set_current_span = _attaching(_originals["set_current_span"], spans, "span_id")
     Scope.reset_current_span = _detaching(_originals["reset_current_span"])
-    Scope.set_current_trace = _attaching(_originals["set_current_trace"], trace_context)
+    Scope.set_current_trace = _attaching(_originals["set_current_trace"], traces, "trace_id")
     Scope.reset_current_trace = _detaching(_originals["reset_current_trace"])
 
 
