@@ -148,7 +148,7 @@ def main() -> None:
 
     def bridge() -> None:
         if not instrumentor.is_instrumented_by_opentelemetry:
-            instrumentor.instrument()
+            instrumentor.instrument(replace_default_processors=True)  # the bridge alone, not the kept processors
 
     def by_hand(processors: list) -> None:
         if instrumentor.is_instrumented_by_opentelemetry:

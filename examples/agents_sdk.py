@@ -4,8 +4,9 @@ to a specialist, which calls a function tool; every step is a GenAI span in one 
 No API key and no network: the SDK's Chat Completions model talks to the embedded
 OpenAI-compatible server on 127.0.0.1 (``fake_openai_server.py``), which scripts the
 handoff and the tool call. ``actiontrace.configure()`` turns on the OpenAI client
-instrumentation and, once ``agents`` is imported, the Agents SDK bridge; the SDK's own
-export to OpenAI's platform is left out while actiontrace instruments it.
+instrumentation and the Agents SDK bridge. The SDK's own export to OpenAI's platform, which
+the bridge would keep behind the redaction, is dropped first: an offline demo sends nothing,
+even with ``OPENAI_API_KEY`` set.
 
 Run:  python examples/agents_sdk.py     (needs ``pip install openai-agents``)
 Writes JSONL traces to ./traces (ACTIONTRACE_JSONL_PATH overrides) and prints the tree.
@@ -24,6 +25,9 @@ MODEL = "gpt-4o-mini"
 
 def main() -> int:
     trace_dir = os.environ.get("ACTIONTRACE_JSONL_PATH", "traces")
+    from agents import set_trace_processors
+
+    set_trace_processors([])  # before configure(), which keeps the processors it finds
     actiontrace.configure(service_name="agents-sdk-example", jsonl_path=trace_dir)
 
     import openai

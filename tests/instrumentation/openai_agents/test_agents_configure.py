@@ -55,7 +55,9 @@ def test_configure_instruments_on_import_and_writes_one_tree(tmp_path: Path):
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0] == "Noted."
-    assert json.loads(lines[1]) == ["actiontrace.instrumentation.openai_agents._processor"]  # no platform export
+    # ours, then the SDK's exporter to the platform behind our redaction (silent: no key here)
+    assert json.loads(lines[1]) == ["actiontrace.instrumentation.openai_agents._processor",
+                                   "actiontrace.instrumentation.openai_agents._export"]
     assert "Traceback" not in proc.stderr and "OPENAI_API_KEY" not in proc.stderr, proc.stderr
 
     spans = list(read_spans(str(traces)))

@@ -8,14 +8,16 @@ Usage::
     await Runner.run(agent, "question")         # -> invoke_workflow / invoke_agent / execute_tool / chat
 
 A ``TracingProcessor`` registered with the SDK turns its traces and spans into GenAI spans
-(see ``docs/openai_agents.md`` for the mapping). Model calls are one ``chat {model}`` span
+(see ``docs/openai-agents.md`` for the mapping). Model calls are one ``chat {model}`` span
 each: made by our OpenAI client instrumentation when it is on, else from the SDK's data.
 
 Options of ``instrument()``:
 
-- ``replace_default_processors`` (default True): the SDK's processors, its exporter to
-  OpenAI's platform included, are replaced by ours, so nothing leaves for that platform.
-  With False they are kept, behind our redaction; ``uninstrument()`` restores them as found.
+- ``replace_default_processors`` (default False): the SDK's processors, its exporter to
+  OpenAI's platform included, are kept after ours, handed redacted traces and spans (the
+  platform's exporter only while it has a key, so a run without one logs no export errors).
+  With True they are replaced by ours, so nothing leaves for that platform.
+  ``uninstrument()`` restores them as found.
 """
 
 from __future__ import annotations
@@ -55,7 +57,8 @@ class OpenAIAgentsInstrumentor(BaseInstrumentor):
         provider = get_trace_provider()  # creates the SDK's default processor on first use
         previous = _current_processors(provider)
         kept: list = []
-        if not kwargs.get("replace_default_processors", True):
+        if not kwargs.get("replace_default_processors", False):
+            # Unreadable processors (previous is None) are replaced: nothing unredacted leaves.
             kept = [_export.RedactingForwarder(p) for p in previous or ()]
         # Ours first: our spans start before any other processor's work at the same point.
         set_trace_processors([processor, *kept])
