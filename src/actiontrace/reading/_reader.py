@@ -26,6 +26,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Iterator
 
 from .. import _vocabulary as A
+from .._naming import entry_span_name, tool_from_span_name
 from ._decode import iter_spans_from_line
 
 __all__ = ["Span", "expand_inputs", "read_spans", "read_lines", "decode_line", "Warn"]
@@ -108,8 +109,7 @@ class Span:
         if value:
             return str(value)
         if self.span_type == "tool":
-            name = self.name
-            return name[len("execute_tool "):] if name.startswith("execute_tool ") else name
+            return tool_from_span_name(self.name)
         return None
 
     @property
@@ -283,8 +283,8 @@ def _decode_entry(doc: dict, source: str) -> Span:
         attrs.setdefault(A.ERROR_TYPE, str(doc.get("error_type") or "error"))
 
     name = str(doc.get("action") or doc.get("name") or doc.get("event_type") or "entry")
-    if doc.get("operation") and not doc.get("name"):
-        name = f"{name}.{doc['operation']}"
+    if not doc.get("name"):
+        name = entry_span_name(name, doc.get("operation"))
     return Span(
         trace_id=_hex_id(doc.get("trace_id"), 16) or _derived_id(source, 16),
         span_id=_hex_id(doc.get("span_id"), 8) or _derived_id(source + "#span", 8),

@@ -12,7 +12,8 @@ from opentelemetry.trace import Span
 
 from .. import _vocabulary as A
 from . import _capture
-from ._kinds import SpanSpec, llm_span_name
+from .._naming import llm_span_name
+from ._kinds import SpanSpec
 from .._safety import tracing_failed
 from ._totals import Totals, with_totals
 from ._starter import begin, end_span, record_error
