@@ -1,6 +1,6 @@
 """The built-in redaction rules: sensitive key words and secret value formats.
 
-Pure data plus small validators; no OpenTelemetry import (the capture layer loads
+Pure data plus small validators; no OpenTelemetry SDK import (the capture layer loads
 this on the hot path). Every value rule lists *needles*: literal substrings that any
 match must contain. The engine turns the needles into its fast prefilter, so a rule
 whose regex could match without one of its needles would be silently skipped —
@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-MARKER = "[REDACTED:{}]"
+from .._vocabulary import REDACTION_MARKER as MARKER  # noqa: F401 - what the redactor writes
 
 # --------------------------------------------------------------------------- keys
 # Words that make a mapping key sensitive, by canonical name (the rule id is

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._safety import tracing_failed
+from .._vocabulary import redaction_marker, truncation_marker
 
 # Defaults, overridable by configure() or ACTIONTRACE_CAPTURE_* variables.
 MAX_BYTES = 8192
@@ -63,10 +64,6 @@ def _redactor():
 
         _default_redactor = default_redactor
     return _default_redactor()
-
-
-def truncation_marker(original_length: int, unit: str = "chars") -> str:
-    return f"…[truncated: {original_length} {unit}]"
 
 
 def _cut(text: str, keep: int) -> str:
@@ -156,7 +153,7 @@ class _Walker:
             name = k if isinstance(k, str) else safe_repr(k, 200)
             self.remaining -= len(name) + 3
             rule = self.redactor.match_key(name)
-            out[name] = f"[REDACTED:{rule}]" if rule else self.walk(val, depth + 1)
+            out[name] = redaction_marker(rule) if rule else self.walk(val, depth + 1)
         return out
 
     def sequence(self, v, size: int, depth: int) -> list:
