@@ -164,12 +164,6 @@ class SpanLineEncoder:
         parts += ("[", ",".join(entries), "]")
 
     # -- span -----------------------------------------------------------------
-    def span_json(self, span: Any) -> str:
-        """The JSON text of one OTLP ``Span`` object."""
-        parts: list[str] = []
-        self._span_into(parts, span)
-        return "".join(parts)
-
     def _span_into(self, parts: list[str], span: Any) -> None:
         ctx = span.get_span_context()
         parent = span.parent
