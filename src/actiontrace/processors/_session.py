@@ -12,6 +12,9 @@ from ..context import _stamping
 from .._safety import tracing_failed
 
 
+_OUR_PREFIX = _stamping.TRACER_NAME + "."
+
+
 class SessionSpanProcessor(SpanProcessor):
     """Adds ``session()``/``properties()`` attributes and ``actiontrace.path`` in ``on_start``.
 
@@ -27,7 +30,9 @@ class SessionSpanProcessor(SpanProcessor):
     def on_start(self, span, parent_context=None) -> None:
         try:
             scope = span.instrumentation_scope
-            if scope is not None and scope.name == _stamping.TRACER_NAME:  # stamped by our span starter
+            # Our scopes (the decorators' "actiontrace", each instrumentation's
+            # "actiontrace.instrumentation.<name>") start spans through our span starter: stamped.
+            if scope is not None and (scope.name == _stamping.TRACER_NAME or scope.name.startswith(_OUR_PREFIX)):
                 return
             _add_to_starting_span(span, _stamping.stamps(span.name, span.attributes, parent_context))
         except Exception:

@@ -79,7 +79,7 @@ def _instrument(names: Iterable[str], provider) -> None:
 
         instrumentor = OpenAIInstrumentor()
         if not instrumentor.is_instrumented_by_opentelemetry:
-            instrumentor.instrument(tracer_provider=provider)
+            instrumentor.instrument(tracer_provider=provider, capture_content=_capture.capture_enabled)
 
 
 def configure(
@@ -173,7 +173,7 @@ def _build(key, service_name, jsonl_path, otlp_endpoint, otlp_protocol, capture_
         # Backs off while the collector is down, bounds shutdown, counts drops.
         processors.append(otlp_span_processor(endpoint, protocol, wrap=RedactingSpanExporter))
     if endpoint and metrics:
-        from ..genai._metrics import ToolMetricsSpanProcessor
+        from ..processors._tool_metrics import ToolMetricsSpanProcessor
 
         processors.append(ToolMetricsSpanProcessor())
     for extra in span_processors:
@@ -207,7 +207,7 @@ def _build(key, service_name, jsonl_path, otlp_endpoint, otlp_protocol, capture_
 
 def _configure_metrics(endpoint: str | None, protocol: str):
     try:
-        from ..genai._metrics import configure_metrics
+        from ._metrics import configure_metrics
     except ImportError:
         return None
     try:
@@ -243,7 +243,7 @@ def shutdown(timeout_millis: int = 30000) -> None:
             processor.force_flush(timeout_millis)
             processor.shutdown()
     if state.meter_provider is not None:
-        from ..genai._metrics import shutdown_metrics
+        from ._metrics import shutdown_metrics
 
         shutdown_metrics()
 
