@@ -213,27 +213,25 @@ class Recorder:
         self._bound: Any = None  # the instruments on meter_provider, made on first use (False: none)
 
     def _instruments(self) -> _Instruments | None:
-        if self.meter_provider is None:
-            return _instruments()
-        bound = self._bound
-        if bound is None:
-            with _lock:
-                if self._bound is None:
-                    noop = isinstance(self.meter_provider, _PLACEHOLDERS)
-                    self._bound = False if noop else _Instruments(
-                        self.meter_provider.get_meter(A.METER_NAME, _version()))
-                bound = self._bound
-        return bound or None
+        try:
+            if self.meter_provider is None:
+                return _instruments()
+            if self._bound is None:
+                with _lock:
+                    if self._bound is None:
+                        noop = isinstance(self.meter_provider, _PLACEHOLDERS)
+                        self._bound = False if noop else _Instruments(
+                            self.meter_provider.get_meter(A.METER_NAME, _version()))
+            return self._bound or None
+        except Exception:
+            tracing_failed("metrics.instruments")
+            return None
 
     def llm(self, operation: str, provider: str | None, model: str | None, duration_s: float,
             input_tokens: int | None, output_tokens: int | None, error_type: str | None,
             server_address: str | None, server_port: int | None, response_model: str | None) -> None:
         """As :func:`record_llm`."""
-        try:
-            inst = self._instruments()
-        except Exception:
-            tracing_failed("metrics.instruments")
-            return
+        inst = self._instruments()
         if inst is not None:
             _record_llm(inst, operation, provider, model, duration_s, input_tokens, output_tokens, error_type,
                         server_address, server_port, response_model)
@@ -241,11 +239,7 @@ class Recorder:
     def first_chunk(self, operation: str, provider: str | None, model: str | None, seconds: float,
                     server_address: str | None, server_port: int | None) -> None:
         """As :func:`record_first_chunk`."""
-        try:
-            inst = self._instruments()
-        except Exception:
-            tracing_failed("metrics.instruments")
-            return
+        inst = self._instruments()
         if inst is not None:
             _record_first_chunk(inst, operation, provider, model, seconds, server_address, server_port)
 
