@@ -226,3 +226,13 @@ def test_span_is_current_only_while_the_method_runs(client, spans):
     client.messages.create(model="m", prompt="x")
     assert client.messages.seen_current == ["chat m"]
     assert not trace.get_current_span().is_recording()
+
+
+def test_capture_option_as_a_switch(monkeypatch):
+    monkeypatch.setenv("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", "span_only")
+    from_env = _call.capture_switch(None)
+    assert from_env() is True
+    monkeypatch.setenv("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", "false")
+    assert from_env() is False  # read per call
+    assert [_call.capture_switch(v)() for v in (True, False, "true", "false", " NO ")] == [
+        True, False, True, False, False]

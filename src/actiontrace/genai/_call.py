@@ -131,12 +131,13 @@ def capture_from_env() -> bool:
 
 def capture_switch(value: Any) -> Callable[[], bool]:
     """The ``capture_content`` option of ``instrument()`` as a switch: a callable is asked per
-    call, True/False are fixed, None means :func:`capture_from_env`."""
+    call, True/False (or a string as the variable takes it) are fixed, None means
+    :func:`capture_from_env`."""
     if value is None:
         return capture_from_env
     if callable(value):
         return value
-    on = bool(value)
+    on = value.strip().lower() in _CAPTURE_ON if isinstance(value, str) else bool(value)
     return lambda: on
 
 

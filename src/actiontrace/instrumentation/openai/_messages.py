@@ -154,7 +154,8 @@ def responses_input_messages(value: Any) -> list[dict]:
             part = tool_call_part(get(item, "call_id"), get(item, "name"), get(item, "arguments"))
             result.append(message("assistant", [part]))
         elif kind in ("function_call_output", "custom_tool_call_output"):
-            part = tool_call_response_part(get(item, "call_id"), get(item, "output"))
+            # Responses output items always name their call: the id is kept as sent, first.
+            part = {"type": "tool_call_response", "id": get(item, "call_id"), "response": get(item, "output")}
             result.append(message("tool", [part]))
         elif kind == "reasoning":
             result.append(message("assistant", _reasoning_parts(item)))

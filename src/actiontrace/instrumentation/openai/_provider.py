@@ -4,6 +4,7 @@ name, server, Helicone session headers), which returned objects are streams, and
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from ...genai._call import Provider, server_of
@@ -13,12 +14,18 @@ from ._fields import given
 from ._headers import session_attributes
 
 
-def _result_types() -> ResultTypes:
-    from openai import AsyncStream, Stream
-    from openai._legacy_response import LegacyAPIResponse
-    from openai._response import APIResponse, AsyncAPIResponse
+def _classes(module: str, name: str) -> tuple:
+    """``(module.name,)`` of the installed client; empty where this client version lacks it."""
+    try:
+        return (getattr(importlib.import_module(module), name),)
+    except (ImportError, AttributeError):
+        return ()
 
-    return ResultTypes((Stream,), (AsyncStream,), (LegacyAPIResponse,), (APIResponse,), (AsyncAPIResponse,))
+
+def _result_types() -> ResultTypes:
+    return ResultTypes(_classes("openai", "Stream"), _classes("openai", "AsyncStream"),
+                       _classes("openai._legacy_response", "LegacyAPIResponse"),
+                       _classes("openai._response", "APIResponse"), _classes("openai._response", "AsyncAPIResponse"))
 
 
 def _include_usage(operation: Any, kwargs: dict) -> None:
