@@ -112,7 +112,7 @@ def _instrument(names: Iterable[str], provider) -> None:
         module, cls = _INSTRUMENTORS[name][1].split(":")
         instrumentor = getattr(importlib.import_module(module), cls)()
         if not instrumentor.is_instrumented_by_opentelemetry:
-            instrumentor.instrument(tracer_provider=provider)
+            instrumentor.instrument(tracer_provider=provider, capture_content=_capture.capture_enabled)
 
 
 def configure(
@@ -245,7 +245,7 @@ def _processors(o: _Options, path: str | None, endpoint: str | None, protocol: s
         # Backs off while the collector is down, bounds shutdown, counts drops.
         processors.append(otlp_span_processor(endpoint, protocol, wrap=RedactingSpanExporter))
         if o.metrics:
-            from ..genai._metrics import ToolMetricsSpanProcessor
+            from ..processors._tool_metrics import ToolMetricsSpanProcessor
 
             processors.append(ToolMetricsSpanProcessor())
     processors.extend(RedactingSpanProcessor(extra) for extra in o.span_processors)
@@ -254,7 +254,7 @@ def _processors(o: _Options, path: str | None, endpoint: str | None, protocol: s
 
 def _configure_metrics(endpoint: str | None, protocol: str):
     try:
-        from ..genai._metrics import configure_metrics
+        from ._metrics import configure_metrics
     except ImportError:
         return None
     try:
@@ -290,7 +290,7 @@ def shutdown(timeout_millis: int = 30000) -> None:
             processor.force_flush(timeout_millis)
             processor.shutdown()
     if state.meter_provider is not None:
-        from ..genai._metrics import shutdown_metrics
+        from ._metrics import shutdown_metrics
 
         shutdown_metrics()
 

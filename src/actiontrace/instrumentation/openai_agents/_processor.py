@@ -22,11 +22,10 @@ from opentelemetry.trace import Status, StatusCode
 from ... import _vocabulary as A
 from ..._safety import log_once
 from ..._version import __version__
-from ...context import _stamping
 from ...spans import _capture, _starter, _totals
 from . import _fields, _model_calls
 
-SCOPE = _stamping.starter_scope("actiontrace.instrumentation.openai_agents")
+SCOPE = "actiontrace.instrumentation.openai_agents"
 _CLIENT_WRAPPERS = "actiontrace.instrumentation.openai._wrappers"
 _NO_SPAN = ("task", "turn")
 _MODEL_CALLS = ("response", "generation")
