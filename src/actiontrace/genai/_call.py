@@ -9,7 +9,6 @@ Everything about the provider comes from the :class:`Provider` and the operation
 
 from __future__ import annotations
 
-import os
 import time
 import weakref
 from typing import Any, Callable, Protocol
@@ -20,7 +19,9 @@ from opentelemetry import trace
 from opentelemetry.context import Context
 from opentelemetry.trace import SpanKind
 
+from .. import _sdk, _settings
 from .. import _vocabulary as A
+from .._naming import llm_span_name
 from .._safety import log_once
 from ..spans import _starter, _totals
 from ..spans._capture import to_json
@@ -28,21 +29,9 @@ from ._cost import cost_usd
 from ._outcome import Outcome
 from ._streams import ResultTypes
 
-try:  # the documented context keys that tell HTTP instrumentations (httpx, requests) to stand
-    # down, and behind is_instrumentation_enabled(), read off the one context fetched per call
-    from opentelemetry.instrumentation.utils import _SUPPRESS_HTTP_INSTRUMENTATION_KEY as _SUPPRESS_HTTP
-except Exception:  # pragma: no cover - older opentelemetry-instrumentation
-    _SUPPRESS_HTTP = None
-try:
-    from opentelemetry.instrumentation.utils import _SUPPRESS_INSTRUMENTATION_KEY as _SUPPRESSED
-    from opentelemetry.instrumentation.utils import _SUPPRESS_INSTRUMENTATION_KEY_PLAIN as _SUPPRESSED_PLAIN
-except Exception:  # pragma: no cover - older or newer opentelemetry-instrumentation
-    _SUPPRESSED = _SUPPRESSED_PLAIN = "suppress_instrumentation"
-
-# Set while an instrumented method runs: a nested instrumented method (a helper that calls
-# create() internally, or another provider's client under it) then passes through, so one API
-# call is one span.
-IN_CALL = context_api.create_key("actiontrace-genai-call")
+_SUPPRESS_HTTP = _sdk.suppress_http_key()
+_SUPPRESSED, _SUPPRESSED_PLAIN = _sdk.suppression_keys()
+IN_CALL = A.LLM_CALL_KEY
 
 _CONTENT_KEYS = (A.GEN_AI_INPUT_MESSAGES, A.GEN_AI_OUTPUT_MESSAGES, A.GEN_AI_SYSTEM_INSTRUCTIONS,
                  A.GEN_AI_TOOL_DEFINITIONS)
@@ -119,14 +108,12 @@ def _never() -> bool:
     return False
 
 
-_CAPTURE_ENV = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"
-_CAPTURE_ON = {"true", "1", "yes", "on", "span_only", "span_and_event"}
 
 
 def capture_from_env() -> bool:
     """The conventions' content switch, ``OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT``
     (default off), read per call: an instrumentation's switch when none is handed to it."""
-    return os.environ.get(_CAPTURE_ENV, "").strip().lower() in _CAPTURE_ON
+    return _settings.genai_capture_message_content()
 
 
 def capture_switch(value: Any) -> Callable[[], bool]:
@@ -137,7 +124,7 @@ def capture_switch(value: Any) -> Callable[[], bool]:
         return capture_from_env
     if callable(value):
         return value
-    on = value.strip().lower() in _CAPTURE_ON if isinstance(value, str) else bool(value)
+    on = _settings.parse_content_mode(value, "capture_content") if isinstance(value, str) else bool(value)
     return lambda: on
 
 
@@ -237,7 +224,7 @@ class Call:
         if capture:
             _encode(attrs)
         self.start_ns = time.time_ns()
-        self.span = _starter.begin(f"{op} {model}" if model else op, span_type="llm", kind=SpanKind.CLIENT,
+        self.span = _starter.begin(llm_span_name(op, model), span_type="llm", kind=SpanKind.CLIENT,
                                    attributes=attrs, start_time=self.start_ns, context=ctx, tracer=provider.tracer)
         self.totals = _totals.current(ctx)
         self._ctx = ctx
@@ -333,7 +320,7 @@ class Call:
         op = self.operation.operation_name
         if span.is_recording():
             if not self.model and response_model:
-                span.update_name(f"{op} {response_model}")
+                span.update_name(llm_span_name(op, response_model))
             span.set_attributes(_encode(attrs) if self.capture else attrs)
         input_tokens = usage.input_tokens if usage is not None else None
         output_tokens = usage.output_tokens if usage is not None else None

@@ -19,17 +19,13 @@ from opentelemetry import metrics
 from actiontrace import _vocabulary as A
 from actiontrace._safety import tracing_failed
 
-try:  # The API's placeholder providers: recording through them is pointless work.
-    from opentelemetry.metrics import NoOpMeterProvider
-    from opentelemetry.metrics._internal import _ProxyMeterProvider
+from opentelemetry.metrics import NoOpMeterProvider
 
-    _PROXY: tuple[type, ...] = (_ProxyMeterProvider,)
-    _PLACEHOLDERS: tuple[type, ...] = (NoOpMeterProvider, _ProxyMeterProvider)
-except Exception:  # pragma: no cover - private name moved in a future API release
-    from opentelemetry.metrics import NoOpMeterProvider
+from actiontrace import _sdk
 
-    _PROXY = ()
-    _PLACEHOLDERS = (NoOpMeterProvider,)
+# The API's placeholder providers: recording through them is pointless work.
+_PLACEHOLDERS: tuple[type, ...] = _sdk.placeholder_meter_provider_types()
+_PROXY: tuple[type, ...] = tuple(t for t in _PLACEHOLDERS if t is not NoOpMeterProvider)
 
 # Bucket boundaries the GenAI semantic conventions prescribe (gen-ai-metrics.md).
 DURATION_BUCKETS: tuple[float, ...] = (
