@@ -144,7 +144,7 @@ def _free_port() -> int:
 
 def _serve(conn, kind: str, port: int) -> None:
     """Receiver process: obeys (command, args) tuples from the driver."""
-    from backends.otlp_receiver import OtlpGrpcReceiver, OtlpHttpReceiver
+    from support.otlp_receiver import OtlpGrpcReceiver, OtlpHttpReceiver
 
     cls = OtlpGrpcReceiver if kind == "grpc" else OtlpHttpReceiver
     receiver = cls(port).start()
