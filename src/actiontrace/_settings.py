@@ -242,6 +242,12 @@ REDACTION_ENGINE = Setting("ACTIONTRACE_REDACTION_ENGINE", choice("auto", "re", 
 PRICES_FILE = Setting("ACTIONTRACE_PRICES_FILE", parse_path, None,
                       "a JSON file of model prices added to the shipped table")
 
+# The process's end
+HANDLE_SIGNALS = Setting("ACTIONTRACE_HANDLE_SIGNALS", parse_bool, True,
+                         "on SIGTERM/SIGHUP flush buffered spans, then let the signal act (off: leave them alone)")
+SIGNAL_FLUSH_TIMEOUT_MS = Setting("ACTIONTRACE_SIGNAL_FLUSH_TIMEOUT_MS", parse_non_negative_int, 3000,
+                                  "milliseconds a SIGTERM/SIGHUP may spend flushing before the signal acts")
+
 # Resource and OTLP export
 SERVICE_NAME = Setting("OTEL_SERVICE_NAME", parse_str, None, "the service name (else actiontrace-app)")
 RESOURCE_ATTRIBUTES = Setting("OTEL_RESOURCE_ATTRIBUTES", parse_str, "",

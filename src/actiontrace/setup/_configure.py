@@ -26,12 +26,14 @@ _lock = threading.Lock()
 
 
 class _State:
-    def __init__(self, provider, owned: bool, processors: list, key: tuple, meter_provider=None) -> None:
+    def __init__(self, provider, owned: bool, processors: list, key: tuple, meter_provider=None,
+                 calls_before: int = 0) -> None:
         self.provider = provider
         self.owned = owned  # we created the provider (so we shut it down)
         self.processors = processors
         self.key = key
         self.meter_provider = meter_provider
+        self.calls_before = calls_before
 
 
 _state: _State | None = None
@@ -59,6 +61,7 @@ class _Options:
         self.resource_attributes = _arg(S.parse_str_mapping, args, "resource_attributes") or {}
         self.metrics = S.parse_bool(args["metrics"], "metrics")
         self.session_baggage = _arg(S.parse_bool, args, "session_baggage")
+        self.handle_signals = S.parse_bool(args["handle_signals"], "handle_signals")
         # What a second call is compared with.
         self.key = (self.service_name, self.jsonl_path, self.endpoint, self.protocol, self.capture_content,
                     tuple(self.instrument or ()), id(self.redactor))
@@ -117,6 +120,7 @@ def configure(
     resource_attributes: dict | None = None,
     metrics: bool = True,
     session_baggage: bool | None = None,
+    handle_signals: bool = True,
 ):
     """Set up tracing and return the SDK ``TracerProvider``.
 
@@ -132,6 +136,8 @@ def configure(
     - ``span_processors``: extra exporting processors; they are put behind redaction too.
     - ``session_baggage``: also send session values to other services as W3C baggage
       (default off; ``ACTIONTRACE_SESSION_BAGGAGE=true``).
+    - ``handle_signals``: on SIGTERM/SIGHUP flush what is buffered, then let the signal do
+      what it would have done (``False``, or ``ACTIONTRACE_HANDLE_SIGNALS=false``: leave them alone).
 
     Switches take a bool or the same words as their variables (``"false"``, ``"off"``...).
     A wrong type raises ``TypeError`` and a bad value ``ValueError``, naming the argument;
@@ -156,7 +162,10 @@ def _build(o: _Options) -> _State:
     _apply_switches(o)
     endpoint, protocol = _otlp_settings(o.endpoint, o.protocol)
     provider, owned = _provider(o)
-    processors = _processors(o, _jsonl_path(o.jsonl_path), endpoint, protocol)
+    from ..exporters._otlp import ExitBudget
+
+    budget = ExitBudget()  # shared by the OTLP traces and metrics exporters
+    processors = _processors(o, _jsonl_path(o.jsonl_path), endpoint, protocol, budget)
     for processor in processors:
         provider.add_span_processor(processor)
     if owned:
@@ -168,7 +177,7 @@ def _build(o: _Options) -> _State:
     meter_provider = None
     if endpoint and o.metrics:
         # Metrics get the base endpoint: their exporter adds its own signal path.
-        meter_provider = _configure_metrics(o.endpoint or S.OTLP_ENDPOINT.read(), protocol)
+        meter_provider = _configure_metrics(o.endpoint or S.OTLP_ENDPOINT.read(), protocol, budget)
     if o.propagate_threads:
         from ..context._threads import propagate_context_to_threads
 
@@ -179,7 +188,12 @@ def _build(o: _Options) -> _State:
         raise
     except Exception:
         logger.warning("actiontrace: instrumentation failed; tracing continues without it", exc_info=True)
-    atexit.register(_flush_at_exit)
+    # One exit hook, ours, so that spans go out before metrics and both share one timeout.
+    atexit.register(_shutdown_at_exit)
+    if o.handle_signals and S.HANDLE_SIGNALS.read():
+        from ._signals import install_signal_handlers
+
+        install_signal_handlers()
     return _State(provider, owned, processors, o.key, meter_provider)
 
 
@@ -210,10 +224,11 @@ def _provider(o: _Options) -> tuple[Any, bool]:
         attrs[SERVICE_NAME] = o.service_name
     elif not S.SERVICE_NAME.read() and "service.name=" not in S.RESOURCE_ATTRIBUTES.read():
         attrs[SERVICE_NAME] = "actiontrace-app"
-    return TracerProvider(resource=Resource.create(attrs)), True
+    # Shut down by configure()'s own exit hook, in order (see _shutdown).
+    return TracerProvider(resource=Resource.create(attrs), shutdown_on_exit=False), True
 
 
-def _processors(o: _Options, path: str | None, endpoint: str | None, protocol: str) -> list:
+def _processors(o: _Options, path: str | None, endpoint: str | None, protocol: str, budget: Any) -> list:
     """Session stamping first, then every exporting branch behind redaction."""
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
@@ -231,7 +246,7 @@ def _processors(o: _Options, path: str | None, endpoint: str | None, protocol: s
         from ..exporters._otlp import otlp_span_processor
 
         # Backs off while the collector is down, bounds shutdown, counts drops.
-        processors.append(otlp_span_processor(endpoint, protocol, wrap=RedactingSpanExporter))
+        processors.append(otlp_span_processor(endpoint, protocol, wrap=RedactingSpanExporter, budget=budget))
         if o.metrics:
             from ..genai._metrics import ToolMetricsSpanProcessor
 
@@ -240,45 +255,36 @@ def _processors(o: _Options, path: str | None, endpoint: str | None, protocol: s
     return processors
 
 
-def _configure_metrics(endpoint: str | None, protocol: str):
+def _configure_metrics(endpoint: str | None, protocol: str, budget: Any):
     try:
-        from ..genai._metrics import configure_metrics
+        from ._metrics import build_meter_provider
     except ImportError:
         return None
     try:
-        return configure_metrics(endpoint, protocol)
+        return build_meter_provider(endpoint, protocol, budget)
     except Exception:
         logger.warning("actiontrace: metrics export could not be set up", exc_info=True)
         return None
 
 
-def _flush_at_exit() -> None:
-    # The SDK shuts down providers it owns at exit; processors added to someone
-    # else's provider are flushed here so a short script loses no span.
-    state = _state
-    if state is not None and not state.owned:
-        for processor in state.processors:
-            try:
-                processor.force_flush(5000)
-            except Exception:
-                pass
+def _shutdown_at_exit() -> None:
+    try:
+        shutdown()
+    except Exception:
+        pass
 
 
 def shutdown(timeout_millis: int = 30000) -> None:
-    """Flush every span and close the exporters. Safe to call twice."""
+    """Flush every span and close the exporters. Safe to call twice.
+
+    Spans first (JSONL, then OTLP), then metrics; a dead OTLP endpoint costs at most one
+    OTLP export timeout for both signals together.
+    """
     global _state
     with _lock:
         state, _state = _state, None
     if state is None:
         return
-    if state.owned:
-        state.provider.shutdown()
-    else:
-        for processor in state.processors:
-            processor.force_flush(timeout_millis)
-            processor.shutdown()
-    if state.meter_provider is not None:
-        from ..genai._metrics import shutdown_metrics
+    from ._shutdown import shutdown_state
 
-        shutdown_metrics()
-
+    shutdown_state(state)
