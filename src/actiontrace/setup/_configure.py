@@ -75,14 +75,37 @@ def _arg(parse, args: dict, name: str, empty_is_none: bool = False) -> Any:
 
 
 def _jsonl_path(arg: Any) -> str | None:
-    if arg is not _UNSET:
-        return arg
-    return S.JSONL_PATH.read() if S.JSONL.read() else None
+    """The JSONL directory, or None when off (or unusable: logged, see ``_checks``)."""
+    from ._checks import jsonl_problem, off
+
+    if arg is _UNSET:
+        if not S.JSONL.read():
+            return None
+        arg, source = S.JSONL_PATH.read(), S.JSONL_PATH.env
+    else:
+        source = "jsonl_path"
+    problem = jsonl_problem(arg) if arg is not None else None
+    if problem:
+        off(f"JSONL export ({source}={arg})", problem)
+        return None
+    return arg
 
 
 def _otlp_settings(endpoint: str | None, protocol: str | None) -> tuple[str | None, str]:
-    """The traces endpoint as the exporter wants it, and the protocol."""
-    protocol = protocol or S.OTLP_TRACES_PROTOCOL.read()
+    """The traces endpoint as the exporter wants it, and the protocol (None: OTLP off, logged)."""
+    from ._checks import endpoint_problem, off
+
+    if protocol is None:
+        try:
+            protocol = S.OTLP_TRACES_PROTOCOL.read()
+        except ValueError as error:
+            if endpoint or S.OTLP_TRACES_ENDPOINT.read() or S.OTLP_ENDPOINT.read():
+                off("OTLP export", str(error))
+            return None, "http/protobuf"
+    given = endpoint or S.OTLP_TRACES_ENDPOINT.read() or S.OTLP_ENDPOINT.read()
+    if given and (problem := endpoint_problem(given, protocol)):
+        off("OTLP export", problem)
+        return None, protocol
     if not endpoint and S.OTLP_TRACES_ENDPOINT.read():
         return S.OTLP_TRACES_ENDPOINT.read(), protocol  # per-signal: used as given
     endpoint = endpoint or S.OTLP_ENDPOINT.read()
@@ -162,6 +185,7 @@ def _build(o: _Options) -> _State:
     _apply_switches(o)
     endpoint, protocol = _otlp_settings(o.endpoint, o.protocol)
     provider, owned = _provider(o)
+    _warn_about_the_past(provider, owned)
     from ..exporters._otlp import ExitBudget
 
     budget = ExitBudget()  # shared by the OTLP traces and metrics exporters
@@ -195,6 +219,17 @@ def _build(o: _Options) -> _State:
 
         install_signal_handlers()
     return _State(provider, owned, processors, o.key, meter_provider)
+
+
+def _warn_about_the_past(provider: Any, owned: bool) -> None:
+    """Spans lost before configure(), and exporters of the application's that skip redaction."""
+    from . import _checks
+    from ..spans import _calls
+
+    if owned and _calls.unrecorded.count:
+        _checks.warn_calls_before(_calls.unrecorded.count)
+    if not owned and (names := _checks.exporting_processors(provider)):
+        _checks.warn_unredacted(names)
 
 
 def _apply_switches(o: _Options) -> None:
