@@ -11,9 +11,8 @@ synchronous processors go behind ``RedactingSpanProcessor``.
 from __future__ import annotations
 
 import atexit
-import importlib.util
 import threading
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 from opentelemetry import trace
 
@@ -54,6 +53,10 @@ class _Options:
         self.protocol = _arg(S.OTLP_TRACES_PROTOCOL.parse, args, "otlp_protocol", empty_is_none=True)
         self.capture_content = _arg(S.parse_bool, args, "capture_content")
         self.instrument = _arg(S.parse_names, args, "instrument")
+        if self.instrument is not None:
+            from ._instrument import check
+
+            check(self.instrument)  # an unknown name raises before anything is set up
         self.redactor = _arg(S.instance_of(Redactor, "an actiontrace.redaction.Redactor"), args, "redactor")
         self.propagate_threads = S.parse_bool(args["propagate_threads"], "propagate_threads")
         self.span_processors = S.sequence_of(SpanProcessor, "SpanProcessor")(args["span_processors"],
@@ -114,21 +117,6 @@ def _otlp_settings(endpoint: str | None, protocol: str | None) -> tuple[str | No
     return endpoint, protocol
 
 
-def _default_instruments() -> list[str]:
-    return ["openai"] if importlib.util.find_spec("openai") is not None else []
-
-
-def _instrument(names: Iterable[str], provider) -> None:
-    for name in names:
-        if name != "openai":
-            raise ValueError(f"unknown instrumentation {name!r}; available: 'openai'")
-        from ..instrumentation.openai import OpenAIInstrumentor
-
-        instrumentor = OpenAIInstrumentor()
-        if not instrumentor.is_instrumented_by_opentelemetry:
-            instrumentor.instrument(tracer_provider=provider)
-
-
 def configure(
     *,
     service_name: str | None = None,
@@ -164,7 +152,9 @@ def configure(
 
     Switches take a bool or the same words as their variables (``"false"``, ``"off"``...).
     A wrong type raises ``TypeError`` and a bad value ``ValueError``, naming the argument;
-    a bad environment value is logged and its default used (an unknown OTLP protocol raises).
+    a bad environment value is logged and its default used, and a JSONL directory, OTLP
+    protocol or endpoint that cannot work is logged once and that exporter left out
+    (``_checks``): tracing never stops the application from starting.
 
     Idempotent: a second call returns the same provider and changes nothing (it warns
     if its arguments differ). If the application already installed an SDK
@@ -206,12 +196,9 @@ def _build(o: _Options) -> _State:
         from ..context._threads import propagate_context_to_threads
 
         propagate_context_to_threads()
-    try:
-        _instrument(_default_instruments() if o.instrument is None else o.instrument, provider)
-    except ValueError:
-        raise
-    except Exception:
-        logger.warning("actiontrace: instrumentation failed; tracing continues without it", exc_info=True)
+    from ._instrument import installed, instrument_on_import
+
+    instrument_on_import(installed() if o.instrument is None else o.instrument, provider)
     # One exit hook, ours, so that spans go out before metrics and both share one timeout.
     atexit.register(_shutdown_at_exit)
     if o.handle_signals and S.HANDLE_SIGNALS.read():
@@ -240,10 +227,12 @@ def _apply_switches(o: _Options) -> None:
         _baggage.enabled = o.session_baggage
     if o.capture_content is not None:
         _capture.settings.enabled = o.capture_content
-    if o.redactor is not None:
-        from ..redaction import set_default_redactor
+    from ..redaction import default_redactor, set_default_redactor
 
+    if o.redactor is not None:
         set_default_redactor(o.redactor)
+    # Compile the rules now, not inside the first traced call's span.
+    default_redactor()
 
 
 def _provider(o: _Options) -> tuple[Any, bool]:

@@ -1,0 +1,62 @@
+"""Client libraries are instrumented when the application imports them, not by ``configure()``.
+
+Importing ``openai`` costs more CPU than the whole of ``configure()``; an application that has
+it installed but never imports it should not pay for it. So ``configure()`` instruments a
+library already imported at once, and otherwise registers a post-import hook
+(``wrapt.register_post_import_hook``) that instruments it right after its first import.
+A failure inside the hook is logged, never raised into the application's ``import``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from typing import Any, Callable, Iterable
+
+from .._safety import logger
+
+
+def _openai(provider: Any) -> None:
+    from ..instrumentation.openai import OpenAIInstrumentor
+
+    instrumentor = OpenAIInstrumentor()
+    if not instrumentor.is_instrumented_by_opentelemetry:
+        instrumentor.instrument(tracer_provider=provider)
+
+
+# instrumentation name -> (module whose import triggers it, what instruments it)
+AVAILABLE: dict[str, tuple[str, Callable[[Any], None]]] = {"openai": ("openai", _openai)}
+
+
+def installed() -> list[str]:
+    """The instrumentations whose library is installed (the default of ``instrument=``)."""
+    return [name for name, (module, _) in AVAILABLE.items() if importlib.util.find_spec(module) is not None]
+
+
+def check(names: Iterable[str]) -> list[str]:
+    names = list(names)
+    for name in names:
+        if name not in AVAILABLE:
+            known = ", ".join(repr(n) for n in AVAILABLE)
+            raise ValueError(f"unknown instrumentation {name!r}; available: {known}")
+    return names
+
+
+def _run(name: str, instrument: Callable[[Any], None], provider: Any) -> None:
+    try:
+        instrument(provider)
+    except Exception:
+        logger.warning("actiontrace: instrumenting %s failed; tracing continues without it", name,
+                       exc_info=True)
+
+
+def instrument_on_import(names: Iterable[str], provider: Any) -> None:
+    """Instrument each of ``names`` now if its library is imported, else right after its import."""
+    for name in check(names):
+        module, instrument = AVAILABLE[name]
+        if module in sys.modules:
+            _run(name, instrument, provider)
+            continue
+        import wrapt
+
+        wrapt.register_post_import_hook(lambda _module, n=name, f=instrument: _run(n, f, provider), module)
