@@ -3,7 +3,7 @@
     .venv/bin/python bench/run.py [--quick] [--only 1 4 9 ...] [--markdown FILE] [--json FILE]
 
 Each case runs in its own interpreter (the OpenTelemetry API takes one global tracer
-provider per process, and imports must be measured cold). Cases 1–6 and 9 are this
+provider per process, and imports must be measured cold). Cases 1–6, 9, 14 and 15 are this
 directory's ``cases_*.py``; 7, 8, 10 and 11 are the scripts of the parts they measure
 (``jsonl_throughput.py``, ``openai_overhead.py``, ``stats_million.py``, ``resilience.py``),
 whose figures are read from their output. Every ratio compares a subject with a reference
@@ -160,12 +160,13 @@ CASES = {
     "7": case7,
     "8": case8,
     "9": lambda q: own_script("9", "import actiontrace", "cases_import.py"),
+    "14": lambda q: own_script("14", "start-up costs", "cases_startup.py"),
     "10": case10,
     "11": case11,
     "peers": peers,
 }
 # Which group of CASES produces a given case number.
-GROUP = {"1": "sdk", "2": "sdk", "4": "sdk", "6": "5"}
+GROUP = {"1": "sdk", "2": "sdk", "4": "sdk", "6": "5", "15": "14"}
 
 
 # --- the table ----------------------------------------------------------------------------
