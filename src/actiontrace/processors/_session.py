@@ -27,7 +27,7 @@ class SessionSpanProcessor(SpanProcessor):
     def on_start(self, span, parent_context=None) -> None:
         try:
             scope = span.instrumentation_scope
-            if scope is not None and scope.name == _stamping.TRACER_NAME:  # stamped by our span starter
+            if scope is not None and scope.name in _stamping.STARTER_SCOPES:  # stamped by our span starter
                 return
             _add_to_starting_span(span, _stamping.stamps(span.name, span.attributes, parent_context))
         except Exception:

@@ -102,8 +102,7 @@ def _otlp_settings(endpoint: str | None, protocol: str | None) -> tuple[str | No
         try:
             protocol = S.OTLP_TRACES_PROTOCOL.read()
         except ValueError as error:
-            if endpoint or S.OTLP_TRACES_ENDPOINT.read() or S.OTLP_ENDPOINT.read():
-                off("OTLP export", str(error))
+            off("OTLP export", str(error))
             return None, "http/protobuf"
     given = endpoint or S.OTLP_TRACES_ENDPOINT.read() or S.OTLP_ENDPOINT.read()
     if given and (problem := endpoint_problem(given, protocol)):
@@ -142,7 +141,7 @@ def configure(
       (headers, timeout, compression and certificate are read by the exporter itself).
     - ``capture_content``: record arguments/results and LLM messages (default on;
       ``ACTIONTRACE_CAPTURE_CONTENT=false`` turns it off).
-    - ``instrument``: client libraries to instrument; default ``["openai"]`` when installed.
+    - ``instrument``: client libraries to instrument (``"openai"``, ``"mcp"``, ``"openai_agents"``); default: each one installed.
     - ``redactor``: a ``actiontrace.redaction.Redactor`` replacing the default rules.
     - ``span_processors``: extra exporting processors; they are put behind redaction too.
     - ``session_baggage``: also send session values to other services as W3C baggage

@@ -24,13 +24,32 @@ def _openai(provider: Any) -> None:
         instrumentor.instrument(tracer_provider=provider)
 
 
-# instrumentation name -> (module whose import triggers it, what instruments it)
-AVAILABLE: dict[str, tuple[str, Callable[[Any], None]]] = {"openai": ("openai", _openai)}
+def _mcp(provider: Any) -> None:
+    from ..instrumentation.mcp import MCPInstrumentor
+
+    instrumentor = MCPInstrumentor()
+    if not instrumentor.is_instrumented_by_opentelemetry:
+        instrumentor.instrument(tracer_provider=provider)  # defers itself until mcp is imported
+
+
+def _openai_agents(provider: Any) -> None:
+    from ..instrumentation.openai_agents._on_import import instrument_when_imported
+
+    instrument_when_imported(tracer_provider=provider)
+
+
+# name -> (the library's import name, the module whose import triggers the instrumentation,
+# or None when the instrumentor waits for the import by itself, and what instruments it)
+AVAILABLE: dict[str, tuple[str, str | None, Callable[[Any], None]]] = {
+    "openai": ("openai", "openai", _openai),
+    "mcp": ("mcp", None, _mcp),
+    "openai_agents": ("agents", None, _openai_agents),
+}
 
 
 def installed() -> list[str]:
     """The instrumentations whose library is installed (the default of ``instrument=``)."""
-    return [name for name, (module, _) in AVAILABLE.items() if importlib.util.find_spec(module) is not None]
+    return [name for name, (library, _, _) in AVAILABLE.items() if importlib.util.find_spec(library) is not None]
 
 
 def check(names: Iterable[str]) -> list[str]:
@@ -53,8 +72,8 @@ def _run(name: str, instrument: Callable[[Any], None], provider: Any) -> None:
 def instrument_on_import(names: Iterable[str], provider: Any) -> None:
     """Instrument each of ``names`` now if its library is imported, else right after its import."""
     for name in check(names):
-        module, instrument = AVAILABLE[name]
-        if module in sys.modules:
+        _, module, instrument = AVAILABLE[name]
+        if module is None or module in sys.modules:
             _run(name, instrument, provider)
             continue
         import wrapt
