@@ -48,3 +48,17 @@ def test_zero_code_stamps_sessions_and_redacts_for_the_console_exporter(tmp_path
     assert '"session.id": "sess-42"' in proc.stdout
     assert "[REDACTED:openai-key]" in proc.stdout
     assert SECRET not in proc.stdout + proc.stderr
+
+
+def test_configure_under_zero_code_joins_without_warning_and_writes_jsonl(tmp_path):
+    app = write_app(tmp_path, "import actiontrace\nactiontrace.configure(instrument=[], jsonl_path='traces')\n" + APP)
+    proc = subprocess.run([*_instrument_command(), sys.executable, str(app)], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=60,
+                          env=clean_env(OTEL_TRACES_EXPORTER="console", OTEL_METRICS_EXPORTER="none",
+                                        OTEL_LOGS_EXPORTER="none"))
+    assert proc.returncode == 0, proc.stderr
+    assert "already exports through" not in proc.stderr  # the zero-code exporters are behind redaction
+    jsonl = "".join(p.read_text() for p in (tmp_path / "traces").glob("*.jsonl"))
+    for text in (proc.stdout, jsonl):
+        assert "sess-42" in text and "[REDACTED:openai-key]" in text
+        assert SECRET not in text

@@ -180,6 +180,8 @@ def _build(o: _Options) -> _State:
 
     budget = ExitBudget()  # shared by the OTLP traces and metrics exporters
     processors = _processors(o, _jsonl_path(o.jsonl_path), endpoint, protocol, budget)
+    if not owned and _has_session_processor(provider):  # e.g. set up by the zero-code configurator
+        processors = processors[1:]
     for processor in processors:
         provider.add_span_processor(processor)
     if owned:
@@ -206,6 +208,13 @@ def _build(o: _Options) -> _State:
 
         install_signal_handlers()
     return _State(provider, owned, processors, o.key, meter_provider)
+
+
+def _has_session_processor(provider: Any) -> bool:
+    from ..processors._session import SessionSpanProcessor
+
+    multi = getattr(provider, "_active_span_processor", None)
+    return any(isinstance(p, SessionSpanProcessor) for p in getattr(multi, "_span_processors", ()) or ())
 
 
 def _warn_about_the_past(provider: Any, owned: bool) -> None:
