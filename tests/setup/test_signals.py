@@ -100,3 +100,18 @@ def test_configure_from_a_thread_installs_nothing(tmp_path):
     proc = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True,
                           timeout=60, env=clean_env())
     assert proc.stdout.strip() == "True", proc.stderr
+
+
+def test_flush_on_sigterm_is_bounded_with_a_collector_that_never_answers(tmp_path):
+    import time
+
+    from support.processes import BlackHole
+
+    with BlackHole() as hole:
+        started = time.monotonic()
+        proc, names = _run(tmp_path, "SIGTERM", OTEL_EXPORTER_OTLP_ENDPOINT=f"http://127.0.0.1:{hole.port}",
+                           OTEL_EXPORTER_OTLP_TIMEOUT="10", ACTIONTRACE_SIGNAL_FLUSH_TIMEOUT_MS="500")
+        elapsed = time.monotonic() - started
+    assert proc.returncode == -signal.SIGTERM, proc.stderr
+    assert len(names) == 20  # JSONL is flushed first
+    assert elapsed < 4, elapsed  # the flush bound, not the 10 s export timeout
