@@ -25,14 +25,12 @@ _lock = threading.Lock()
 
 
 class _State:
-    def __init__(self, provider, owned: bool, processors: list, key: tuple, meter_provider=None,
-                 calls_before: int = 0) -> None:
+    def __init__(self, provider, owned: bool, processors: list, key: tuple, meter_provider=None) -> None:
         self.provider = provider
         self.owned = owned  # we created the provider (so we shut it down)
         self.processors = processors
         self.key = key
         self.meter_provider = meter_provider
-        self.calls_before = calls_before
 
 
 _state: _State | None = None
