@@ -340,7 +340,7 @@ def resilient_metric_exporter(inner: Any, budget: ExitBudget) -> Any:
         def __init__(self) -> None:
             super().__init__(preferred_temporality=getattr(inner, "_preferred_temporality", None),
                              preferred_aggregation=getattr(inner, "_preferred_aggregation", None))
-            self._timeout_s = _timeout_s(inner)
+            self._timeout_s = exporter_timeout_s(inner)
             budget.register(inner)
 
         def export(self, metrics_data: Any, timeout_millis: float = 10_000, **kwargs: Any) -> Any:

@@ -28,13 +28,6 @@ def _sdk_exporter(endpoint: str | None, protocol: str) -> Any:
     raise ValueError(f"OTLP protocol must be 'http/protobuf' or 'grpc', not {protocol!r}")
 
 
-def _is_placeholder(provider: Any) -> bool:
-    """The API's stand-in providers (nothing installed yet), not an application's own."""
-    from opentelemetry.metrics import NoOpMeterProvider
-
-    return isinstance(provider, NoOpMeterProvider) or type(provider).__name__ == "_ProxyMeterProvider"
-
-
 def build_meter_provider(endpoint: str | None, protocol: str, budget: Any) -> Any:
     """A MeterProvider exporting over OTLP, recorded into by actiontrace's instruments.
 
@@ -43,12 +36,13 @@ def build_meter_provider(endpoint: str | None, protocol: str, budget: Any) -> An
     from opentelemetry.sdk.metrics import MeterProvider
     from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
 
+    from .._sdk import placeholder_meter_provider_types
     from ..exporters._otlp import resilient_metric_exporter
     from ..genai._metrics import use_meter_provider
 
     exporter = resilient_metric_exporter(_sdk_exporter(endpoint, protocol), budget)
     provider = MeterProvider(metric_readers=[PeriodicExportingMetricReader(exporter)], shutdown_on_exit=False)
-    if _is_placeholder(metrics.get_meter_provider()):
+    if isinstance(metrics.get_meter_provider(), placeholder_meter_provider_types()):  # nothing installed yet
         metrics.set_meter_provider(provider)
     use_meter_provider(provider)
     return provider
