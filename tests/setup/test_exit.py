@@ -47,3 +47,13 @@ def test_black_hole_endpoint_costs_at_most_one_timeout_for_all_signals(tmp_path)
     # One timeout, plus the exporters' import and a loaded machine's slack; both signals
     # waiting in turn would take at least 3 s.
     assert delay <= 1.5 + 0.75, (delay, stderr)
+
+
+def test_a_healthy_collector_gets_the_spans_and_the_metrics_at_exit(tmp_path):
+    from support.otlp_receiver import OtlpHttpReceiver
+
+    with OtlpHttpReceiver() as receiver:
+        _, names, stderr = _exit_delay(tmp_path, OTEL_EXPORTER_OTLP_ENDPOINT=receiver.base_url)
+        assert len(names) == 20
+        assert len(receiver.spans) == 20, stderr
+        assert "actiontrace.tool.duration" in receiver.metric_names(), stderr
