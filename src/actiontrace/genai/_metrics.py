@@ -1,7 +1,7 @@
 """GenAI client metrics and per-tool counters, recorded through the OpenTelemetry metrics API.
 
 Instruments are created lazily on the Meter "actiontrace" of whichever MeterProvider is in force
-(the one ``use_meter_provider`` named, which ``setup._metrics.configure_metrics`` does, else the
+(the one ``use_meter_provider`` named, which ``setup._metrics`` does, else the
 application's global one). With no provider set, every ``record_*`` call returns after one
 identity check, so the decorators may call them freely. An instrumentation records through a
 :class:`Recorder` made at its ``instrument()``: bound to the ``meter_provider`` it was handed,

@@ -93,6 +93,18 @@ class OpenAIInstrumentor(BaseInstrumentor):
     def instrumentation_dependencies(self) -> Collection[str]:
         return _instruments
 
+    def instrument(self, **kwargs: Any) -> Any:
+        """Instrument; called again while instrumented, its options apply (never silently kept)."""
+        if not self.is_instrumented_by_opentelemetry:
+            return super().instrument(**kwargs)
+        from ...genai._call import settings
+
+        if "suppress_http_instrumentation" in kwargs:
+            settings.suppress_http = bool(kwargs["suppress_http_instrumentation"])
+        if "stream_include_usage" in kwargs:
+            settings.stream_include_usage = bool(kwargs["stream_include_usage"])
+        return None
+
     def _instrument(self, **kwargs: Any) -> None:
         import wrapt
 
