@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from opentelemetry import context as context_api
 from opentelemetry import trace
 from opentelemetry.trace import Span, Status, StatusCode
 
@@ -112,3 +113,22 @@ class Call:
         _metrics.record_operation(self.server, time.perf_counter() - self.started, self.attributes)
         if self.owned:
             _starter.end_span(self.span)
+
+
+async def run_current(call: "Call", ctx: Any, wrapped: Any, args: tuple, kwargs: dict) -> Any:
+    """Await the SDK's method with ``ctx`` attached (None: nothing attached); an exception ends
+    the call's span with it and reaches the caller unchanged."""
+    token = None
+    if ctx is not None:
+        try:
+            token = context_api.attach(ctx)
+        except Exception:
+            tracing_failed("mcp.attach")
+    try:
+        return await wrapped(*args, **kwargs)
+    except BaseException as exc:
+        call.fail(exc)
+        raise
+    finally:
+        if token is not None:
+            context_api.detach(token)

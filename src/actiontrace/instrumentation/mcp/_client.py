@@ -13,7 +13,6 @@ import time
 import weakref
 from typing import Any
 
-from opentelemetry import context as context_api
 from opentelemetry import trace
 
 from ... import _vocabulary as A
@@ -91,20 +90,8 @@ async def _send(wrapped, instance, args, kwargs, key: str):
     if started is None:
         return await wrapped(*args, **kwargs)
     call, args, kwargs = started
-    token = None
-    if call.owned:
-        try:
-            token = context_api.attach(trace.set_span_in_context(call.span))
-        except Exception:
-            tracing_failed("mcp.client.attach")
-    try:
-        result = await wrapped(*args, **kwargs)
-    except BaseException as exc:
-        call.fail(exc)
-        raise
-    finally:
-        if token is not None:
-            context_api.detach(token)
+    ctx = trace.set_span_in_context(call.span) if call.owned else None
+    result = await _calls.run_current(call, ctx, wrapped, args, kwargs)
     if call.method == "initialize":
         try:
             _note_initialize(instance, call, result)

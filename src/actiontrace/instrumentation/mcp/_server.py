@@ -14,7 +14,6 @@ import contextvars
 import time
 from typing import Any
 
-from opentelemetry import context as context_api
 from opentelemetry import trace
 
 from ... import _vocabulary as A
@@ -75,20 +74,11 @@ async def handle_request(wrapped, instance, args, kwargs):
         return await wrapped(*args, **kwargs)
     call, parent = started
     var_token = _current.set(call)
-    token = None
     try:
         # The extracted parent context carries the client's baggage to spans the handler starts.
-        token = context_api.attach(trace.set_span_in_context(call.span, parent))
-    except Exception:
-        tracing_failed("mcp.server.attach")
-    try:
-        result = await wrapped(*args, **kwargs)
-    except BaseException as exc:
-        call.fail(exc)
-        raise
+        ctx = trace.set_span_in_context(call.span, parent)
+        result = await _calls.run_current(call, ctx, wrapped, args, kwargs)
     finally:
-        if token is not None:
-            context_api.detach(token)
         _current.reset(var_token)
     call.finish(call.response)
     return result
@@ -120,19 +110,7 @@ async def handle_notification(wrapped, instance, args, kwargs):
     if started is None:
         return await wrapped(*args, **kwargs)
     call, parent = started
-    token = None
-    try:
-        token = context_api.attach(trace.set_span_in_context(call.span, parent))
-    except Exception:
-        tracing_failed("mcp.server.attach")
-    try:
-        result = await wrapped(*args, **kwargs)
-    except BaseException as exc:
-        call.fail(exc)
-        raise
-    finally:
-        if token is not None:
-            context_api.detach(token)
+    result = await _calls.run_current(call, trace.set_span_in_context(call.span, parent), wrapped, args, kwargs)
     call.finish(None)
     return result
 
