@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import pytest
 import yaml
 
 # Headers that describe the recorded transfer, not the payload: we set our own.
@@ -235,3 +236,19 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True  # the client closed the stream early
+
+
+# Fixtures for the test folders whose clients talk to a replay server (their conftest imports them).
+@pytest.fixture(scope="session")
+def replay() -> ReplayServer:
+    """One replay server for the session."""
+    with ReplayServer() as instance:
+        yield instance
+
+
+@pytest.fixture
+def server(replay: ReplayServer) -> ReplayServer:
+    """The session's replay server, emptied before and after the test."""
+    replay.reset()
+    yield replay
+    replay.reset()

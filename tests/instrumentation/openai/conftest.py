@@ -6,22 +6,9 @@ from __future__ import annotations
 import openai
 import pytest
 from support.openai_replay import set_capture
-from support.replay_server import ReplayServer
+from support.replay_server import ReplayServer, replay, server  # noqa: F401  (shared fixtures)
 
 from actiontrace.instrumentation.openai import OpenAIInstrumentor
-
-
-@pytest.fixture(scope="session")
-def replay() -> ReplayServer:
-    with ReplayServer() as server:
-        yield server
-
-
-@pytest.fixture
-def server(replay: ReplayServer) -> ReplayServer:
-    replay.reset()
-    yield replay
-    replay.reset()
 
 
 @pytest.fixture(autouse=True)

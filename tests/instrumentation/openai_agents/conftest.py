@@ -10,7 +10,7 @@ from agents import OpenAIChatCompletionsModel, OpenAIResponsesModel
 from agents.tracing import get_trace_provider, set_trace_processors
 from support.agents_replay import MODEL
 from support.openai_replay import set_capture
-from support.replay_server import ReplayServer
+from support.replay_server import ReplayServer, replay, server  # noqa: F401  (shared fixtures)
 
 from actiontrace.instrumentation.openai import OpenAIInstrumentor
 from actiontrace.instrumentation.openai_agents import OpenAIAgentsInstrumentor, _current_processors
@@ -23,19 +23,6 @@ def no_platform_export():
     set_trace_processors([])
     yield
     set_trace_processors(found or [])
-
-
-@pytest.fixture(scope="session")
-def replay() -> ReplayServer:
-    with ReplayServer() as server:
-        yield server
-
-
-@pytest.fixture
-def server(replay: ReplayServer) -> ReplayServer:
-    replay.reset()
-    yield replay
-    replay.reset()
 
 
 @pytest.fixture
