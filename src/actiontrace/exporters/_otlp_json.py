@@ -90,7 +90,11 @@ class SpanLineEncoder:
         """A JSON string literal, truncated with the marker past the limit."""
         limit = self._limit
         if limit is not None and len(s) > limit:
-            s = s[:limit] + TRUNCATION_MARKER.format(n=len(s))
+            from ..redaction import default_redactor  # redact before the cut, whoever fed us
+
+            s = default_redactor().redact_text(s)[0]
+            if len(s) > limit:
+                s = s[:limit] + TRUNCATION_MARKER.format(n=len(s))
         return _q(s) if len(s) < _LONG else _long_string(s)
 
     def any_value(self, v: Any) -> str:

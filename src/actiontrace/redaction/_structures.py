@@ -20,6 +20,24 @@ _NUMBERS = frozenset((int, float, bool, type(None)))
 _SEQUENCES = frozenset((tuple, list))
 
 
+def unique_key(name: Any, taken) -> Any:
+    """``name``, or ``name#2``, ``name#3``…: two keys redacted alike stay two keys."""
+    if name not in taken:
+        return name
+    n = 2
+    while f"{name}#{n}" in taken:
+        n += 1
+    return f"{name}#{n}"
+
+
+def _rename_keys(d: dict, r) -> dict:
+    out: dict = {}
+    for k, v in d.items():
+        nk = r.redact_text(k)[0] if isinstance(k, str) and k not in r._benign_keys else k
+        out[unique_key(nk, out)] = v
+    return out
+
+
 class StructureRedaction:
     def redact_value(self, value: Any, path: str = "") -> tuple[Any, list[str]]:
         """Redact nested dict/list/tuple/str values: sensitive keys lose their whole value,
@@ -39,20 +57,29 @@ class StructureRedaction:
             if depth >= _MAX_DEPTH:
                 return MARKER.format("depth-limit")
             out = None
+            renamed = False
             for k, v in value.items():
                 sub = f"{path}.{k}" if path else str(k)
                 rule_id = self.match_key(k) if isinstance(k, str) else None
+                nk = k
+                if isinstance(k, str) and k not in self._benign_keys:
+                    nk, ids = self.redact_text(k)  # a secret used as a key: {"sk-…": …}
+                    for i in ids:
+                        hits.append((f"{path}.<key>" if path else "<key>", i))
                 if rule_id is not None and v is not None:
                     nv = MARKER.format(rule_id)
-                    if isinstance(v, str) and v == nv:
+                    if isinstance(v, str) and v == nv and nk is k:
                         continue
                     hits.append((sub, rule_id))
                 else:
                     nv = self._walk(v, sub, hits, depth + 1, jdepth)
-                if nv is not v:
+                if nv is not v or nk is not k:
                     if out is None:
                         out = dict(value)
                     out[k] = nv
+                    renamed = renamed or nk is not k
+            if out is not None and renamed:
+                out = _rename_keys(out, self)
             return value if out is None else out
         if isinstance(value, (list, tuple)):
             if depth >= _MAX_DEPTH:
@@ -88,6 +115,15 @@ class StructureRedaction:
             rule_id = key_cache.get(k, _MISS)
             if rule_id is _MISS:
                 rule_id = self.match_key(k)
+            if k not in self._benign_keys:
+                nk, ids = self.redact_text(k)
+                if ids:  # an attribute *named* by a secret: the name is replaced, the value kept
+                    hits.extend(f"{prefix}<key>:{i}" for i in ids)
+                    if out is None:
+                        out = dict(attrs)
+                    del out[k]
+                    k = unique_key(nk, out)
+                    out[k] = v
             if rule_id is not None:
                 marker = MARKER.format(rule_id)
                 if isinstance(v, (list, tuple)):

@@ -59,9 +59,10 @@ class _Options:
         self.resource_attributes = _arg(S.parse_str_mapping, args, "resource_attributes") or {}
         self.metrics = S.parse_bool(args["metrics"], "metrics")
         self.session_baggage = _arg(S.parse_bool, args, "session_baggage")
+        self.redact_pii = _arg(S.parse_bool, args, "redact_pii")
         # What a second call is compared with.
         self.key = (self.service_name, self.jsonl_path, self.endpoint, self.protocol, self.capture_content,
-                    tuple(self.instrument or ()), id(self.redactor))
+                    tuple(self.instrument or ()), id(self.redactor), self.redact_pii)
 
 
 def _arg(parse, args: dict, name: str, empty_is_none: bool = False) -> Any:
@@ -117,6 +118,7 @@ def configure(
     resource_attributes: dict | None = None,
     metrics: bool = True,
     session_baggage: bool | None = None,
+    redact_pii: bool | None = None,
 ):
     """Set up tracing and return the SDK ``TracerProvider``.
 
@@ -130,6 +132,8 @@ def configure(
     - ``instrument``: client libraries to instrument; default ``["openai"]`` when installed.
     - ``redactor``: a ``actiontrace.redaction.Redactor`` replacing the default rules.
     - ``span_processors``: extra exporting processors; they are put behind redaction too.
+    - ``redact_pii``: also redact e-mail addresses, phone numbers, card numbers and US SSNs
+      (default off; ``ACTIONTRACE_REDACT_PII=true``); ignored when ``redactor`` is given.
     - ``session_baggage``: also send session values to other services as W3C baggage
       (default off; ``ACTIONTRACE_SESSION_BAGGAGE=true``).
 
@@ -191,16 +195,16 @@ def _apply_switches(o: _Options) -> None:
         _baggage.enabled = o.session_baggage
     if o.capture_content is not None:
         _capture.settings.enabled = o.capture_content
-    if o.redactor is not None:
-        from ..redaction import set_default_redactor
+    if o.redactor is not None or o.redact_pii is not None:
+        from ..redaction import Redactor, set_default_redactor
 
-        set_default_redactor(o.redactor)
+        set_default_redactor(o.redactor if o.redactor is not None else Redactor(pii=o.redact_pii))
 
 
 def _provider(o: _Options) -> tuple[Any, bool]:
     """The application's SDK provider if it installed one, else a new one (owned by us)."""
     from opentelemetry.sdk.resources import SERVICE_NAME, Resource
-    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace import SpanLimits, TracerProvider
 
     existing = trace.get_tracer_provider()
     if isinstance(existing, TracerProvider):
@@ -210,7 +214,10 @@ def _provider(o: _Options) -> tuple[Any, bool]:
         attrs[SERVICE_NAME] = o.service_name
     elif not S.SERVICE_NAME.read() and "service.name=" not in S.RESOURCE_ATTRIBUTES.read():
         attrs[SERVICE_NAME] = "actiontrace-app"
-    return TracerProvider(resource=Resource.create(attrs)), True
+    # No length limit at set time: the SDK would cut a value before redaction sees it
+    # whole; the exporters apply OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT after redaction.
+    limits = SpanLimits(max_attribute_length=SpanLimits.UNSET, max_span_attribute_length=SpanLimits.UNSET)
+    return TracerProvider(resource=Resource.create(attrs), span_limits=limits), True
 
 
 def _processors(o: _Options, path: str | None, endpoint: str | None, protocol: str) -> list:
@@ -231,12 +238,15 @@ def _processors(o: _Options, path: str | None, endpoint: str | None, protocol: s
         from ..exporters._otlp import otlp_span_processor
 
         # Backs off while the collector is down, bounds shutdown, counts drops.
-        processors.append(otlp_span_processor(endpoint, protocol, wrap=RedactingSpanExporter))
+        limit = S.ATTRIBUTE_VALUE_LENGTH_LIMIT.read() or None
+        processors.append(otlp_span_processor(
+            endpoint, protocol, wrap=lambda exporter: RedactingSpanExporter(exporter, max_value_len=limit)))
         if o.metrics:
             from ..genai._metrics import ToolMetricsSpanProcessor
 
             processors.append(ToolMetricsSpanProcessor())
-    processors.extend(RedactingSpanProcessor(extra) for extra in o.span_processors)
+    limit = S.ATTRIBUTE_VALUE_LENGTH_LIMIT.read() or None
+    processors.extend(RedactingSpanProcessor(extra, max_value_len=limit) for extra in o.span_processors)
     return processors
 
 
