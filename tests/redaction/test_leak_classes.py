@@ -124,3 +124,13 @@ def test_configure_pii_switch_and_length_limit_after_redaction(tmp_path, kind, e
         assert not _leaked(key[4:], sink)
         assert ("lovelace" in sink) == (kind == "default")
     assert span.attributes["long"] == "x " * 50 + "[REDACTED:groq-key]"[:20]  # cut after redaction
+
+
+def test_an_attribute_named_by_a_secret_is_renamed():
+    key = "sk-proj-" + _fill(random.Random(8), "{u:60}")
+    r = Redactor()
+    attrs = {"actiontrace.property." + key: "v", "gen_ai.request.model": "gpt-4o-mini"}
+    assert not r.nothing_to_redact(attrs)
+    new, hits = r.redact_attributes(attrs)
+    assert new == {"actiontrace.property.[REDACTED:openai-key]": "v", "gen_ai.request.model": "gpt-4o-mini"}
+    assert hits == ["<key>:openai-key"]

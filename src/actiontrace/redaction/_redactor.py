@@ -28,8 +28,9 @@ from . import _accel, _encodings, _rules
 from ._compile import _GROUP, _Compiled, _flag_prefix, _rename_groups
 from ._prefilter import _DELETE, _TABLE, _needle_regex, _translate
 from ._formats import FORMAT_RULES
+from ._kv_values import not_a_value
 from ._rules import MARKER, RULES, Rule
-from ._structures import _JOIN, _MIN_LEN, _MISS, _SHORT, StructureRedaction
+from ._structures import _JOIN, _MIN_LEN, _MISS, _SHORT, StructureRedaction, dumps_like
 
 PatternLike = Union[str, "re.Pattern[str]"]
 
@@ -326,7 +327,7 @@ class Redactor(StructureRedaction):
         rule_id = f"kv-{canon}"
         if rule_id in self._disabled:
             return None
-        if bare and _not_a_value(value, sep, self._extra_keys):
+        if bare and not_a_value(value, sep, self._extra_keys):
             return None
         return rule_id
 
@@ -362,41 +363,7 @@ class Redactor(StructureRedaction):
         new = self._walk(doc, "", hits, 0, jdepth + 1)
         if new is doc:
             return text, ()
-        return _dumps_like(text, doc, new), _dedupe(rule_id for _, rule_id in hits)
-
-
-_JSON_STYLES = ({"separators": (",", ":")}, {}, {"indent": 2}, {"indent": 4})
-
-
-def _dumps_like(text: str, doc: Any, new: Any) -> str:
-    """``new`` as JSON in the layout ``text`` had (compact, default, indented; ASCII or not)."""
-    for style in _JSON_STYLES:
-        for ascii_only in (False, True):
-            if json.dumps(doc, ensure_ascii=ascii_only, **style) == text:
-                return json.dumps(new, ensure_ascii=ascii_only, **style)
-    return json.dumps(new, ensure_ascii=False)
-
-
-# Right-hand sides that are code, not a secret: ``os.environ["X"]``, ``get_token(user)``,
-# ``settings.API_KEY``, ``${DB_PASSWORD}``, ``%(password)s``, ``{{ secret }}``.
-_CODE = re.compile(
-    r"[a-z_][a-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+[\[(]?|[a-z_][a-z0-9_.]*[ \t]*[\[(].*"
-    r"|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|%\([A-Za-z_]+\)s|\{\{.*|[A-Za-z_][A-Za-z0-9_]*_[A-Za-z0-9_]+"
-)
-
-
-def _not_a_value(value: str, sep: str, extra_keys) -> bool:
-    """A bare right-hand side that is prose or code rather than a credential."""
-    # "Password: Reset required" in prose is not a credential; "password: hunter2" is.
-    if sep == ":" and all(w.isalpha() and (w.islower() or w[1:].islower()) for w in value.split()):
-        return True
-    m = _CODE.fullmatch(value.split(None, 1)[0] if "(" not in value and "[" not in value else value)
-    if m is None:
-        return False
-    if value[0] in "$%{" or "(" in value or "[" in value or "." in value:
-        return True
-    # a bare identifier is a variable only when it names the secret (``db_password``, ``API_TOKEN``)
-    return _rules.classify_key(_rules.key_words(value), extra_keys) is not None
+        return dumps_like(text, doc, new), _dedupe(rule_id for _, rule_id in hits)
 
 
 _default: Optional[Redactor] = None

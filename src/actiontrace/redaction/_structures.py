@@ -6,6 +6,7 @@ A mixin of :class:`~._redactor.Redactor`, which supplies the text engine (``_red
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any, Optional
 
@@ -18,6 +19,18 @@ _JOIN = "\n"  # joins a span's strings for one gate pass (no needle holds it: ch
 _MISS = object()
 _NUMBERS = frozenset((int, float, bool, type(None)))
 _SEQUENCES = frozenset((tuple, list))
+
+
+_JSON_STYLES = ({"separators": (",", ":")}, {}, {"indent": 2}, {"indent": 4})
+
+
+def dumps_like(text: str, doc: Any, new: Any) -> str:
+    """``new`` as JSON in the layout ``text`` had (compact, default, indented; ASCII or not)."""
+    for style in _JSON_STYLES:
+        for ascii_only in (False, True):
+            if json.dumps(doc, ensure_ascii=ascii_only, **style) == text:
+                return json.dumps(new, ensure_ascii=ascii_only, **style)
+    return json.dumps(new, ensure_ascii=False)
 
 
 def unique_key(name: Any, taken) -> Any:
@@ -116,14 +129,9 @@ class StructureRedaction:
             if rule_id is _MISS:
                 rule_id = self.match_key(k)
             if k not in self._benign_keys:
-                nk, ids = self.redact_text(k)
-                if ids:  # an attribute *named* by a secret: the name is replaced, the value kept
-                    hits.extend(f"{prefix}<key>:{i}" for i in ids)
-                    if out is None:
-                        out = dict(attrs)
-                    del out[k]
-                    k = unique_key(nk, out)
-                    out[k] = v
+                renamed = self._rename_attribute(attrs, out, k, prefix, hits)
+                if renamed is not None:
+                    out, k = renamed
             if rule_id is not None:
                 marker = MARKER.format(rule_id)
                 if isinstance(v, (list, tuple)):
@@ -165,6 +173,19 @@ class StructureRedaction:
                 out = dict(attrs)
             out[k] = nv
         return out, hits
+
+    def _rename_attribute(self, attrs, out, k, prefix, hits):
+        """An attribute *named* by a secret keeps its value under the redacted name:
+        ``(attributes, new name)``, or None when the name holds no secret."""
+        nk, ids = self.redact_text(k)
+        if not ids:
+            return None
+        hits.extend(f"{prefix}<key>:{i}" for i in ids)
+        out = dict(attrs) if out is None else out
+        v = out.pop(k)
+        nk = unique_key(nk, out)
+        out[nk] = v
+        return out, nk
 
     def nothing_to_redact(self, attrs: Mapping[str, Any]) -> bool:
         """True when nothing in the attribute mapping ``attrs`` can be redacted: every key
