@@ -1,4 +1,5 @@
-"""Every attribute name actiontrace writes, in one place.
+"""Every attribute name actiontrace writes, and the context keys, markers and limits its
+modules share, in one place.
 
 GenAI, session, user, server and error names come from
 ``opentelemetry-semantic-conventions`` (v1.41 GenAI conventions); only what the
@@ -7,6 +8,7 @@ conventions lack is defined here, under the single ``actiontrace.`` prefix.
 
 from __future__ import annotations
 
+from opentelemetry.context import create_key
 from opentelemetry.semconv._incubating.attributes import gen_ai_attributes as _gen_ai
 from opentelemetry.semconv._incubating.attributes import openai_attributes as _openai
 # Re-exported so the rest of the package imports names from here alone.
@@ -25,6 +27,7 @@ GEN_AI_RESPONSE_FINISH_REASONS = _gen_ai.GEN_AI_RESPONSE_FINISH_REASONS
 GEN_AI_USAGE_INPUT_TOKENS = _gen_ai.GEN_AI_USAGE_INPUT_TOKENS
 GEN_AI_USAGE_OUTPUT_TOKENS = _gen_ai.GEN_AI_USAGE_OUTPUT_TOKENS
 GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS = _gen_ai.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS
+GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS = _gen_ai.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS
 GEN_AI_USAGE_REASONING_OUTPUT_TOKENS = _gen_ai.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS
 GEN_AI_TOOL_NAME = _gen_ai.GEN_AI_TOOL_NAME
 GEN_AI_TOOL_DESCRIPTION = _gen_ai.GEN_AI_TOOL_DESCRIPTION
@@ -48,8 +51,6 @@ OPENAI_RESPONSE_SYSTEM_FINGERPRINT = _openai.OPENAI_RESPONSE_SYSTEM_FINGERPRINT
 OPENAI_RESPONSE_SERVICE_TIER = _openai.OPENAI_RESPONSE_SERVICE_TIER
 
 # --- our own, where the conventions are silent -------------------------------
-PREFIX = "actiontrace."
-
 # What kind of unit of work a span is: action, tool, llm, agent, workflow, event.
 SPAN_TYPE = "actiontrace.span.type"
 # Captured arguments and result, as bounded JSON.
@@ -111,9 +112,67 @@ OPENAI_REQUEST_SERVICE_TIER = _openai.OPENAI_REQUEST_SERVICE_TIER
 # The conventions have no reasoning-effort request attribute yet.
 REQUEST_REASONING_EFFORT = "actiontrace.request.reasoning_effort"
 
-# --- metrics (issue 6): GenAI token type, and our per-tool instruments ---------
+# --- metrics: GenAI token type, and our per-tool instruments -------------------
 GEN_AI_TOKEN_TYPE = _gen_ai.GEN_AI_TOKEN_TYPE
 TokenType = _gen_ai.GenAiTokenTypeValues
 METER_NAME = "actiontrace"
 TOOL_DURATION_METRIC = "actiontrace.tool.duration"
 TOOL_ERRORS_METRIC = "actiontrace.tool.errors"
+
+# --- MCP (GenAI semantic conventions v1.41, docs/gen-ai/mcp.md) ----------------
+# Spelled out: the semconv package marks its mcp_* names deprecated (they moved to the GenAI repo).
+MCP_METHOD_NAME = "mcp.method.name"
+MCP_SESSION_ID = "mcp.session.id"
+MCP_PROTOCOL_VERSION = "mcp.protocol.version"
+MCP_RESOURCE_URI = "mcp.resource.uri"
+GEN_AI_PROMPT_NAME = "gen_ai.prompt.name"
+JSONRPC_REQUEST_ID = "jsonrpc.request.id"
+RPC_RESPONSE_STATUS_CODE = "rpc.response.status_code"
+NETWORK_TRANSPORT = "network.transport"
+NETWORK_PROTOCOL_NAME = "network.protocol.name"
+NETWORK_PROTOCOL_VERSION = "network.protocol.version"
+CLIENT_ADDRESS = "client.address"
+CLIENT_PORT = "client.port"
+MCP_CLIENT_OPERATION_DURATION_METRIC = "mcp.client.operation.duration"
+MCP_SERVER_OPERATION_DURATION_METRIC = "mcp.server.operation.duration"
+MCP_CLIENT_SESSION_DURATION_METRIC = "mcp.client.session.duration"
+MCP_SERVER_SESSION_DURATION_METRIC = "mcp.server.session.duration"
+# A CallToolResult with isError set (the conventions' low-cardinality value).
+MCP_TOOL_ERROR = "tool_error"
+# --- OpenAI Agents SDK bridge: what its spans carry that the conventions do not name yet ---
+AGENTS_TRACE_ID = "actiontrace.openai_agents.trace_id"  # the SDK's own trace id, to find it in its dashboard
+AGENTS_SPAN_TYPE = "actiontrace.openai_agents.span_type"  # the SDK's span kind (custom, mcp_tools, ...)
+AGENT_HANDOFFS = "actiontrace.agent.handoffs"
+AGENT_TOOLS = "actiontrace.agent.tools"
+AGENT_OUTPUT_TYPE = "actiontrace.agent.output_type"
+HANDOFF_FROM_AGENT = "actiontrace.handoff.from_agent"
+HANDOFF_TO_AGENT = "actiontrace.handoff.to_agent"
+GUARDRAIL_NAME = "actiontrace.guardrail.name"
+GUARDRAIL_TRIGGERED = "actiontrace.guardrail.triggered"
+MCP_SERVER = "actiontrace.mcp.server"
+MCP_TOOLS = "actiontrace.mcp.tools"
+
+# --- context keys: what actiontrace keeps in the OpenTelemetry context -------
+# A tool call id given by the caller (``with tool_call_id("call_1"):``) for the next tool span.
+TOOL_CALL_ID_KEY = create_key("actiontrace-tool-call-id")
+# The enclosing agent's or workflow's totals, next to the span, so one attach/detach covers both.
+TOTALS_KEY = create_key("actiontrace-totals")
+# Set while an instrumented LLM call runs: a nested instrumented call (a helper that calls
+# create() internally) then passes through, so one API call is one span.
+LLM_CALL_KEY = create_key("actiontrace-llm-call")
+
+# --- markers and limits --------------------------------------------------------
+# What replaces a secret: ``[REDACTED:<rule-id>]``.
+REDACTION_MARKER = "[REDACTED:{}]"
+# String attribute values longer than this are cut on export (OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT wins).
+DEFAULT_MAX_VALUE_CHARS = 65536
+
+
+def truncation_marker(original_length: int, unit: str = "chars") -> str:
+    """What follows a cut value, naming what the whole had: ``…[truncated: 5000 chars]``
+    (or ``items``, ``bytes``, ``values``)."""
+    return f"…[truncated: {original_length} {unit}]"
+
+
+def redaction_marker(rule_id: str) -> str:
+    return REDACTION_MARKER.format(rule_id)

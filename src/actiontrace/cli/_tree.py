@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from .. import _vocabulary as A
 from ..reading._reader import Span
+
+
+def mcp_server_name(span: Span) -> str | None:
+    """The service that handled an MCP request (its server span's service name), else None."""
+    if span.kind_name != "server" or A.MCP_METHOD_NAME not in span.attributes:
+        return None
+    name = span.resource.get("service.name")
+    return str(name) if name else None
 
 
 class Node:
@@ -18,10 +27,6 @@ class Node:
         self.span = span
         self.children: list[Node] = []
         self.missing_id = missing_id  # set on placeholders only
-
-    @property
-    def is_placeholder(self) -> bool:
-        return self.span is None
 
     @property
     def start_ns(self) -> int:
@@ -82,10 +87,6 @@ class Trace:
     @property
     def cost_usd(self) -> float:
         return sum(s.cost_usd for s in self.spans)
-
-    @property
-    def has_root(self) -> bool:
-        return any(not s.parent_span_id for s in self.spans)
 
 
 def _build(spans: list[Span]) -> list[Node]:

@@ -14,28 +14,15 @@ import threading
 from typing import Any, Optional
 
 from opentelemetry import trace as trace_api
-from opentelemetry.attributes import BoundedAttributes
 from opentelemetry.sdk.trace import Event, ReadableSpan, SpanProcessor
-from opentelemetry.sdk.util import BoundedList
 from opentelemetry.trace import Status
 
 from .._vocabulary import REDACTED
-from .._sdk import plain_attributes, span_contents
+from .._sdk import (attributes_with_dropped, instrumentation_info, list_with_dropped, on_ending_hook,
+                   plain_attributes, span_contents)
 from ._redactor import Redactor, default_redactor
 
 logger = logging.getLogger("actiontrace")
-
-
-def _attrs(values: dict, dropped: int) -> BoundedAttributes:
-    out = BoundedAttributes(maxlen=None, attributes=values, immutable=True, max_value_len=None)
-    out.dropped = dropped
-    return out
-
-
-def _bounded(items: list, dropped: int) -> BoundedList:
-    out = BoundedList.from_seq(None, items)
-    out.dropped = dropped
-    return out
 
 
 class Drops:
@@ -82,7 +69,7 @@ class RedactingSpanProcessor(SpanProcessor):
         self._inner.on_start(span, parent_context=parent_context)
 
     def _on_ending(self, span: Any) -> None:
-        on_ending = getattr(self._inner, "_on_ending", None)
+        on_ending = on_ending_hook(self._inner)
         if on_ending is not None:
             on_ending(span)
 
@@ -155,9 +142,9 @@ def _redact_span(span: ReadableSpan, r: Redactor, attrs, events, links) -> Reada
     audit.extend(hits)
 
     new_events = _redact_each(r, events, "events", audit,
-                              lambda e, a: Event(e.name, _attrs(a, e.dropped_attributes), e.timestamp))
+                              lambda e, a: Event(e.name, attributes_with_dropped(a, e.dropped_attributes), e.timestamp))
     new_links = _redact_each(r, links, "links", audit,
-                             lambda link, a: trace_api.Link(link.context, _attrs(a, link.dropped_attributes)))
+                             lambda link, a: trace_api.Link(link.context, attributes_with_dropped(a, link.dropped_attributes)))
 
     status = span.status
     description = status.description
@@ -204,9 +191,9 @@ def _limited(span: ReadableSpan, limit: int) -> ReadableSpan:
     if new_attrs is None and all(a is None for _, a in new_events) and all(a is None for _, a in new_links):
         return span
     return _copy(span, span.resource, dict(attrs or {}) if new_attrs is None else new_attrs,
-                 [e if a is None else Event(e.name, _attrs(a, e.dropped_attributes), e.timestamp)
+                 [e if a is None else Event(e.name, attributes_with_dropped(a, e.dropped_attributes), e.timestamp)
                   for e, a in new_events],
-                 [link if a is None else trace_api.Link(link.context, _attrs(a, link.dropped_attributes))
+                 [link if a is None else trace_api.Link(link.context, attributes_with_dropped(a, link.dropped_attributes))
                   for link, a in new_links], span.status)
 
 
@@ -216,15 +203,14 @@ def _copy(span: ReadableSpan, resource: Any, values: dict, events: list, links: 
         context=span.context,
         parent=span.parent,
         resource=resource,
-        attributes=_attrs(values, span.dropped_attributes),
-        events=_bounded(events, span.dropped_events),
-        links=_bounded(links, span.dropped_links),
+        attributes=attributes_with_dropped(values, span.dropped_attributes),
+        events=list_with_dropped(events, span.dropped_events),
+        links=list_with_dropped(links, span.dropped_links),
         kind=span.kind,
         status=status,
         start_time=span.start_time,
         end_time=span.end_time,
-        # the deprecated property warns on access; the field is plain data
-        instrumentation_info=getattr(span, "_instrumentation_info", None),
+        instrumentation_info=instrumentation_info(span),
         instrumentation_scope=span.instrumentation_scope,
     )
 

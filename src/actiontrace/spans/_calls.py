@@ -11,14 +11,13 @@ from opentelemetry import trace
 from opentelemetry.trace import Span
 
 from .. import _vocabulary as A
+from .._vocabulary import TOOL_CALL_ID_KEY
 from . import _capture
-from ._kinds import SpanSpec, llm_span_name
+from .._naming import llm_span_name
+from ._kinds import SpanSpec
 from .._safety import tracing_failed
 from ._totals import Totals, with_totals
 from ._starter import begin, end_span, record_error
-
-# A tool call id given by the caller (``with tool_call_id("call_1"):``) for the next tool span.
-TOOL_CALL_ID_KEY = context_api.create_key("actiontrace-tool-call-id")
 
 
 class Binder:
@@ -58,6 +57,15 @@ class Binder:
             for key in exclude:
                 bound.pop(key, None)
         return bound
+
+
+class _Unrecorded:
+    """Calls whose span did not record (before configure(): no provider); configure() warns."""
+
+    count = 0
+
+
+unrecorded = _Unrecorded()
 
 
 def _wants(flag: bool | None) -> bool:
@@ -101,7 +109,9 @@ class Call:
             if spec.rolls_up:
                 self.totals, ctx = with_totals(ctx, spec.max_iterations)
             self.ctx = ctx
-            if span.is_recording() and _wants(spec.capture_input):
+            if not span.is_recording():
+                unrecorded.count += 1
+            elif _wants(spec.capture_input):
                 data = _capture.to_json(binder.bind(instance, args, kwargs, spec.exclude))
                 if spec.genai_tool:
                     span.set_attributes({A.INPUT: data, A.GEN_AI_TOOL_CALL_ARGUMENTS: data})

@@ -19,6 +19,7 @@ from typing import Any
 
 from .. import _settings as S
 from .._safety import tracing_failed
+from .._vocabulary import redaction_marker, truncation_marker
 
 # Secrets longer than this (a PEM key is ~3 KB) could straddle a cut unseen.
 _REDACT_MARGIN = 8192
@@ -59,10 +60,6 @@ def _redactor():
 
         _default_redactor = default_redactor
     return _default_redactor()
-
-
-def truncation_marker(original_length: int, unit: str = "chars") -> str:
-    return f"…[truncated: {original_length} {unit}]"
 
 
 def _cut(text: str, keep: int) -> str:
@@ -118,7 +115,8 @@ class _Walker:
         self.active.add(key)
         try:
             return self.container(v, t, depth)
-        except Exception:  # a hostile object spoils only its own place in the payload
+        except BaseException:  # a hostile object (even one raising KeyboardInterrupt or SystemExit
+            # from its __repr__) spoils only its own place in the payload, never the call
             return f"<unserialisable {safe_name(t)}>"
         finally:
             self.active.discard(key)
@@ -172,7 +170,7 @@ class _Walker:
                     from ..redaction._structures import unique_key  # loaded with the redactor
 
                     name = unique_key(redacted, out)
-            out[name] = f"[REDACTED:{rule}]" if rule else self.walk(val, depth + 1)
+            out[name] = redaction_marker(rule) if rule else self.walk(val, depth + 1)
         return out
 
     def sequence(self, v, size: int, depth: int) -> list:
@@ -189,17 +187,17 @@ class _Walker:
 def safe_name(t: type) -> str:
     try:
         return str(t.__qualname__)
-    except Exception:
+    except BaseException:
         return "object"
 
 
 def safe_repr(v: Any, limit: int) -> str:
     try:
         text = repr(v)
-    except Exception:
+    except BaseException:  # KeyboardInterrupt/SystemExit from a __repr__ must not stop the call
         try:
             return f"<{type(v).__qualname__} object (repr failed)>"
-        except Exception:
+        except BaseException:
             return "<object (repr failed)>"
     if not isinstance(text, str):
         return f"<{type(v).__qualname__} object>"
@@ -252,6 +250,6 @@ def to_json(value: Any, *, max_bytes: int | None = None) -> str:
             # redacted before the cut: a cut inside a secret would leave its head behind
             out = _dumps(_redactor().redact_text(out)[0][:budget] + truncation_marker(len(out)))
         return out
-    except Exception:
+    except BaseException:  # whatever a captured value raises, the traced call goes on
         tracing_failed("to_json")
         return _dumps(f"<unserialisable {safe_name(type(value))}>")
