@@ -7,6 +7,35 @@ import threading
 
 logger = logging.getLogger("actiontrace")
 
+
+class _RedactingFilter(logging.Filter):
+    """Everything this package logs goes through the redactor: the message, and the
+    traceback (formatted here, redacted, and kept in place of the exception object, since
+    an exception message may quote a secret)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            from .redaction import default_redactor  # on first record: keeps the import light
+
+            redact = default_redactor().redact_text
+            message, fired = redact(record.getMessage())
+            if fired:
+                record.msg, record.args = message, None
+            if record.exc_info:
+                record.exc_text = record.exc_text or logging.Formatter().formatException(record.exc_info)
+                record.exc_info = None
+            if record.exc_text:
+                record.exc_text = redact(record.exc_text)[0]
+            if record.stack_info:
+                record.stack_info = redact(record.stack_info)[0]
+        except Exception:  # a record is never lost to its redaction
+            pass
+        return True
+
+
+for _name in ("actiontrace", "actiontrace.exporters"):  # a logger's filter does not see its children's records
+    logging.getLogger(_name).addFilter(_RedactingFilter())
+
 _seen: set[str] = set()
 _lock = threading.Lock()
 

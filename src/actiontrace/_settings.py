@@ -243,6 +243,8 @@ SESSION_BAGGAGE = Setting("ACTIONTRACE_SESSION_BAGGAGE", parse_bool, False,
 REDACTION_ENGINE = Setting("ACTIONTRACE_REDACTION_ENGINE", choice("auto", "re", "hyperscan"), "auto",
                            "the redaction prefilter: auto (Hyperscan when installed), re or hyperscan",
                            strict=True)
+REDACT_PII = Setting("ACTIONTRACE_REDACT_PII", parse_bool, False,
+                     "also redact e-mail addresses, phone numbers, card numbers and US SSNs")
 PRICES_FILE = Setting("ACTIONTRACE_PRICES_FILE", parse_path, None,
                       "a JSON file of model prices added to the shipped table")
 

@@ -68,6 +68,7 @@ class _State:
     headers: list[dict[str, str]] = field(default_factory=list)  # per accepted request, lower-case keys
     requests: int = 0
     rejected: int = 0
+    bodies: list[bytes] = field(default_factory=list)  # accepted request bodies, decompressed
     lock: threading.Lock = field(default_factory=threading.Lock)
     arrived: threading.Condition = field(init=False)
 
@@ -214,6 +215,8 @@ class OtlpHttpReceiver(_Receiver):
                     body = gzip.decompress(body)
                 elif encoding == "deflate":
                     body = zlib.decompress(body)
+                with receiver.state.lock:
+                    receiver.state.bodies.append(body)
                 if self.path.startswith("/v1/traces"):
                     req = ExportTraceServiceRequest()
                     req.ParseFromString(body)

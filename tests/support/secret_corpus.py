@@ -88,6 +88,9 @@ def secrets(seed: int = 1234) -> list[tuple[str, str, str]]:
     add("kv-token", r(24), "token={}&page=2")
     add("kv-api-key", r(24), "x-api-key: {}")
     add("key:api-key", r(24), '{{"config": {{"api_key": "{}"}}}}')
+    from .secret_corpus_wide import rule_cases  # one case per vendor format
+
+    out.extend(rule_cases(seed))
     return out
 
 
@@ -101,6 +104,7 @@ def pii(seed: int = 99) -> list[tuple[str, str, str]]:
         ("credit-card", spaced, "pay with {} now"),
         ("email", f"{user}@example.org", "mail {} please"),
         ("phone", "+1 415 555 " + rnd(rng, 4, string.digits), "call {} today"),
+        ("us-ssn", f"{rng.randint(100, 665)}-{rng.randint(10, 99)}-{rng.randint(1000, 9999)}", "SSN {} on file"),
     ]
 
 

@@ -88,11 +88,15 @@ class SpanLineEncoder:
         """A JSON string literal, truncated with the marker past the limit."""
         limit = self._limit
         if limit is not None and len(s) > limit:
-            # The marker needs no escaping: close the cut text's literal after it, so a long
-            # ASCII cut keeps _long_string's fast path despite the marker's ellipsis.
-            cut = s[:limit]
-            literal = _q(cut) if len(cut) < _LONG else _long_string(cut)
-            return literal[:-1] + truncation_marker(len(s)) + '"'
+            from ..redaction import default_redactor  # redact before the cut, whoever fed us
+
+            s = default_redactor().redact_text(s)[0]
+            if len(s) > limit:
+                # The marker needs no escaping: close the cut text's literal after it, so a long
+                # ASCII cut keeps _long_string's fast path despite the marker's ellipsis.
+                cut = s[:limit]
+                literal = _q(cut) if len(cut) < _LONG else _long_string(cut)
+                return literal[:-1] + truncation_marker(len(s)) + '"'
         return _q(s) if len(s) < _LONG else _long_string(s)
 
     def any_value(self, v: Any) -> str:

@@ -23,6 +23,10 @@ from collections.abc import Iterable
 from typing import Callable, Optional
 
 ENGINES = ("auto", "re", "hyperscan")
+# Anchors the pure prefilter folds with the others but that only vendor prefixes hold
+# (``hvs.``, ``ya29.``, ``Q~``): here they stand for themselves, or every "task." would
+# look like "sk-".
+EXACT_ANCHORS = b".~"
 
 _cache: dict[tuple[bytes, ...], "HyperscanNeedles"] = {}
 _cache_lock = threading.Lock()
@@ -69,8 +73,11 @@ def _classes(table: bytes, delete: bytes) -> tuple[bytes, ...]:
     for b in range(256):
         if 65 <= b <= 90 or 97 <= b <= 122:
             out.append(b"%c" % (b | 32))  # compiled caseless: Hyperscan's literal matcher handles case
+        elif b in EXACT_ANCHORS or table[b] == 1:
+            out.append(_byte_class([b]))
         elif table[b] == 0:
-            out.append(_byte_class(y for y in range(256) if table[y] == 0 and not (65 <= y <= 90)))
+            out.append(_byte_class(y for y in range(256) if table[y] == 0 and not (65 <= y <= 90)
+                                   and y not in EXACT_ANCHORS))
         else:
             out.append(_byte_class(y for y in range(256) if table[y] == table[b] and y not in delete))
     return tuple(out)

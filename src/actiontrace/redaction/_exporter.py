@@ -22,9 +22,11 @@ class RedactingSpanExporter(SpanExporter):
     """Hands ``inner`` only redacted copies; a span whose redaction fails is dropped
     (counted in ``dropped_spans``, logged once), never exported as it was."""
 
-    def __init__(self, inner: SpanExporter, redactor: Optional[Redactor] = None) -> None:
+    def __init__(self, inner: SpanExporter, redactor: Optional[Redactor] = None,
+                 max_value_len: Optional[int] = None) -> None:
         self._inner = inner
         self._redactor = redactor
+        self._max_value_len = max_value_len  # string values cut to this, after redaction
         self._drops = Drops()
 
     @property
@@ -39,7 +41,7 @@ class RedactingSpanExporter(SpanExporter):
         out = []
         for span in spans:
             try:
-                out.append(redact_span(span, self._redactor))
+                out.append(redact_span(span, self._redactor, self._max_value_len))
             except Exception:
                 self._drops.add()
         return self._inner.export(out) if out else SpanExportResult.SUCCESS

@@ -24,16 +24,40 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Optional, Union
 
 from .. import _settings
-from . import _accel, _rules
+from . import _accel, _encodings, _rules
 from ._compile import _GROUP, _Compiled, _flag_prefix, _rename_groups
 from ._prefilter import _DELETE, _TABLE, _needle_regex, _translate
+from ._formats import FORMAT_RULES
+from ._kv_values import not_a_value
 from ._rules import MARKER, RULES, Rule
-from ._structures import _JOIN, _MIN_LEN, _MISS, _SHORT, StructureRedaction
+from ._structures import _JOIN, _MIN_LEN, _MISS, _SHORT, StructureRedaction, dumps_like
 
 PatternLike = Union[str, "re.Pattern[str]"]
 
 _CACHE_MAX = 4096
 _JSON_DEPTH = 3  # JSON inside a JSON string inside …: enough for tool-call arguments
+
+
+def _replace(text: str, spans: list[tuple[int, int, str]]) -> str:
+    parts: list[str] = []
+    at = 0
+    for a, b, rule_id in spans:
+        parts.append(text[at:a])
+        parts.append(MARKER.format(rule_id))
+        at = b
+    parts.append(text[at:])
+    return "".join(parts)
+
+
+def _merge(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Overlapping spans joined (the earliest rule names the union)."""
+    out: list[tuple[int, int, str]] = []
+    for a, b, rule_id in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(b, out[-1][1]), out[-1][2])
+        else:
+            out.append((a, b, rule_id))
+    return out
 
 
 def _dedupe(ids: Iterable[str]) -> tuple[str, ...]:
@@ -49,7 +73,8 @@ class Redactor(StructureRedaction):
     - ``extra_keys``: more sensitive key words (``"pin"``, ``"x-internal-sig"``); rule id
       ``key:<word>``.
     - ``disable``: rule ids to switch off (``"jwt"``, ``"key:auth"``, ``"kv-token"``…).
-    - ``pii``: also redact e-mail addresses, phone numbers and Luhn-valid card numbers.
+    - ``pii``: also redact e-mail addresses, phone numbers, Luhn-valid card numbers and US
+      SSNs; None reads ``ACTIONTRACE_REDACT_PII`` (default off).
     - ``allow(rule_id, text) -> bool``: return True to keep a match (``text`` is the
       matched secret, or the key name for key rules).
     - ``engine``: how the needle prefilter runs — ``"auto"`` (Hyperscan when the optional
@@ -64,13 +89,13 @@ class Redactor(StructureRedaction):
         extra_patterns: Optional[Union[Mapping[str, PatternLike], Iterable[tuple[str, PatternLike]]]] = None,
         extra_keys: Optional[Iterable[str]] = None,
         disable: Iterable[str] = (),
-        pii: bool = False,
+        pii: Optional[bool] = None,
         allow: Optional[Callable[[str, str], bool]] = None,
         engine: Optional[str] = None,
     ) -> None:
         self._disabled = frozenset(disable)
         self._allow = allow
-        self.pii = bool(pii)
+        self.pii = _settings.REDACT_PII.read() if pii is None else bool(pii)
         self._extra_keys: dict[tuple[str, ...], str] = {}
         for word in extra_keys or ():
             words = tuple(_rules.key_words(str(word)))
@@ -79,6 +104,8 @@ class Redactor(StructureRedaction):
         self._key_cache: dict[str, Optional[str]] = {}
         self._benign_keys: set[str] = set()  # keys match_key said None to (the span fast path)
         self._text_cache: dict[str, tuple[Optional[str], tuple[str, ...]]] = {}
+        self._resources: dict[int, tuple[Any, Any]] = {}  # id -> (resource, its redacted form)
+        self._resource_last: tuple[Any, Any] = (object(), None)
         self._lock = threading.Lock()
         if engine is None:
             engine = _settings.REDACTION_ENGINE.read()
@@ -87,18 +114,29 @@ class Redactor(StructureRedaction):
     # ------------------------------------------------------------------ setup
     def _build(self, extra_patterns, engine: str) -> None:
         rules: list[Rule] = [
-            r for r in RULES if r.id not in self._disabled and (self.pii or not r.pii)
+            r for r in RULES + FORMAT_RULES if r.id not in self._disabled and (self.pii or not r.pii)
         ]
         needles: list[str] = []
         gates: list[Callable[[str], bool]] = []
         self._parts: list[str] = []
         self._groups: dict[str, _Compiled] = {}
+        literals: dict[str, list[tuple[Rule, re.Pattern]]] = {}
         for r in rules:
-            self._add(r.pattern, r.flags, r.id, r.validate, "value")
+            if r in FORMAT_RULES:
+                # run only on a text holding one of its literal needles (see _formats)
+                compiled = re.compile(r.pattern, r.flags)
+                for n in r.needles:
+                    literals.setdefault(n, []).append((r, compiled))
+            else:
+                self._add(r.pattern, r.flags, r.id, r.validate, "value")
             needles.extend(r.needles)
             if r.gate is not None:
                 gates.append(r.gate)
+        self._literals = literals
+        self._literal_rx = (re.compile("|".join(map(re.escape, sorted(literals, key=len, reverse=True))))
+                            if literals else None)
         needles.extend(self._add_key_value_rule())
+        gates.append(_encodings.encoded)
         extra_rx = self._add_extra_patterns(extra_patterns)
 
         self._needles = _needle_regex(needles)
@@ -176,8 +214,8 @@ class Redactor(StructureRedaction):
             self._key_cache.clear()
             self._benign_keys.clear()
         self._key_cache[key] = rid
-        if rid is None:
-            self._benign_keys.add(key)
+        if rid is None and not self.might_contain_secret(key):
+            self._benign_keys.add(key)  # a key that may *hold* a secret takes the careful path
         return rid
 
     def _allowed(self, rule_id: str, text: str) -> bool:
@@ -223,41 +261,64 @@ class Redactor(StructureRedaction):
             return text, ()
         return self._full_pass(text)
 
-    def _full_pass(self, text: str) -> tuple[str, tuple[str, ...]]:
-        fired: list[str] = []
+    def _spans(self, text: str) -> list[tuple[int, int, str]]:
+        """``(start, end, rule_id)`` of every secret in ``text``, left to right, not overlapping."""
+        found: list[tuple[int, int, str]] = []
         groups = self._groups
-
-        def repl(m: re.Match) -> str:
+        for m in self._full.finditer(text):
             info = groups[m.lastgroup]  # the rule's outer group closes last
-            whole = m.group(0)
             sec = None
             for g in info.secrets:
                 if m.group(g) is not None:
                     sec = g
                     break
-            secret = m.group(sec) if sec else whole
+            secret = m.group(sec) if sec else m.group(0)
             if info.kind == "kv":
                 rule_id = self._kv_rule(m.group(info.key), m.group(info.sep), sec == info.secrets[-1], secret)
                 if rule_id is None:
-                    return whole
+                    continue
             else:
                 rule_id = info.rule_id
-                if info.validate is not None and not info.validate(whole):
-                    return whole
+                if info.validate is not None and not info.validate(m.group(0)):
+                    continue
             if self._allowed(rule_id, secret):
-                return whole
-            fired.append(rule_id)
-            marker = MARKER.format(rule_id)
-            if sec is None:
-                return marker
-            base = m.start()
-            a, b = m.span(sec)
-            return whole[: a - base] + marker + whole[b - base :]
+                continue
+            found.append((*(m.span(sec) if sec else m.span()), rule_id))
+        if self._literal_rx is not None:
+            more = self._format_spans(text)
+            if more:
+                found = _merge(found + more)
+        return found
 
-        out = self._full.sub(repl, text)
-        if not fired:
+    def _format_spans(self, text: str) -> list[tuple[int, int, str]]:
+        """Spans of the vendor format rules whose needles ``text`` holds."""
+        seen: set[int] = set()
+        found: list[tuple[int, int, str]] = []
+        for hit in set(self._literal_rx.findall(text)):
+            for rule, rx in self._literals[hit]:
+                if id(rule) in seen:
+                    continue
+                seen.add(id(rule))
+                has_secret = "secret" in rx.groupindex
+                for m in rx.finditer(text):
+                    secret = m.group("secret") if has_secret else m.group(0)
+                    if (rule.validate is not None and not rule.validate(m.group(0))) or self._allowed(rule.id, secret):
+                        continue
+                    found.append((*(m.span("secret") if has_secret else m.span()), rule.id))
+        return found
+
+    def _full_pass(self, text: str) -> tuple[str, tuple[str, ...]]:
+        spans = self._spans(text)
+        if _encodings.encoded(text):
+            # a secret percent-encoded (``?next=postgres%3A%2F%2F…``) or \u-escaped: find it in
+            # the decoded text too and replace the encoded characters it came from
+            decoded, where = _encodings.decode(text)
+            more = [(*where(a, b), rule_id) for a, b, rule_id in self._spans(decoded)]
+            if more:
+                spans = _merge(spans + more)
+        if not spans:
             return text, ()
-        return out, _dedupe(fired)
+        return _replace(text, spans), _dedupe(rule_id for _, _, rule_id in spans)
 
     def _kv_rule(self, key: str, sep: str, bare: bool, value: str) -> Optional[str]:
         canon = _rules.classify_key(_rules.key_words(key), self._extra_keys)
@@ -266,8 +327,7 @@ class Redactor(StructureRedaction):
         rule_id = f"kv-{canon}"
         if rule_id in self._disabled:
             return None
-        # "Password: reset" in prose is not a credential; "password: hunter2" is.
-        if sep == ":" and bare and value.isalpha() and (value.islower() or value[1:].islower()):
+        if bare and not_a_value(value, sep, self._extra_keys):
             return None
         return rule_id
 
@@ -303,7 +363,7 @@ class Redactor(StructureRedaction):
         new = self._walk(doc, "", hits, 0, jdepth + 1)
         if new is doc:
             return text, ()
-        return json.dumps(new, ensure_ascii=False), _dedupe(rule_id for _, rule_id in hits)
+        return dumps_like(text, doc, new), _dedupe(rule_id for _, rule_id in hits)
 
 
 _default: Optional[Redactor] = None

@@ -52,6 +52,8 @@ KEY_PAIRS: dict[tuple[str, str], str] = {
     ("master", "key"): "master-key",
     ("account", "key"): "account-key",
     ("subscription", "key"): "subscription-key",
+    ("app", "key"): "app-key",
+    ("application", "key"): "application-key",
     ("access", "tokens"): "token",
     ("api", "tokens"): "token",
     ("auth", "tokens"): "token",
@@ -212,7 +214,8 @@ RULES: tuple[Rule, ...] = (
         "bearer-auth",
         r"(?:[Pp]roxy-)?(?:Authorization|authorization|AUTHORIZATION)(?:\\?[\"'])?[ \t]*[:=][ \t]*(?:\\?[\"'])?"
         r"(?:(?:Bearer|bearer|BEARER|Basic|basic|BASIC|Token|token|Digest|Bot)[ \t]+)?"
-        r"(?P<secret>(?!\[REDACTED:)[^\s\"'\\,;]+)",
+        # to the end of the value (line, quote, escape, ``&``/``;``), not to the first comma
+        r"(?P<secret>(?!\[REDACTED:)[^\s\"'\\&;](?:[^\r\n\"'\\&;]*[^\s\"'\\&;])?)",
         tuple(f + ":" for f in ("authorization", "Authorization", "AUTHORIZATION")),
     ),
     Rule(
@@ -249,13 +252,18 @@ RULES: tuple[Rule, ...] = (
     Rule("jwt", _B + r"eyJ[A-Za-z0-9_-]{6,}\.eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*", (".eyJ",)),
     Rule(
         "url-credentials",
-        r"(?<=://)[^\s/?#@:\"'\\]+:(?P<secret>(?!\[REDACTED:)[^\s/?#@\"'\\]+)(?=@)",
+        # userinfo runs to the *last* ``@`` before a host, as URL parsers split it: the
+        # password may hold ``@``, ``/`` or ``:``; the user may be empty (``redis://:pw@h``)
+        r"(?<=://)[^\s/?#@:\"'\\]*:(?P<secret>(?!\[REDACTED:)[^\s\"'\\?#]+)"
+        r"@(?=[A-Za-z0-9.\[\]_-]+(?![A-Za-z0-9.\[\]_@-]))",
         (),
         gate=lambda s: "@" in s and "://" in s,
     ),
     # --- opt-in PII
     Rule("email", r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}",
          (), pii=True, gate=lambda s: "@" in s),
+    Rule("us-ssn", r"(?<![0-9-])(?!000|666|9[0-9]{2})[0-9]{3}-(?!00)[0-9]{2}-(?!0000)[0-9]{4}(?![0-9-])", (),
+         pii=True, gate=lambda s: _DIGIT_RUN.search(s) is not None),
     Rule("credit-card", r"(?<![0-9])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])", (), validate=_luhn, pii=True,
          gate=lambda s: _DIGIT_RUN.search(s) is not None),
     Rule("phone", r"(?<![\w+])\+?(?:[0-9][ ().-]{0,2}){9,14}[0-9](?![\w])", (), validate=_phone, pii=True,
@@ -281,7 +289,10 @@ KV_TEMPLATE = (
     r"(?:\\\"(?P<secret>(?!\[REDACTED:)(?:[^\"\\]|\\[^\"])+?)\\\""
     r"|\"(?P<secret2>(?!\[REDACTED:)(?:[^\"\\\n]|\\.)+)\""
     r"|'(?P<secret3>(?!\[REDACTED:)[^'\n]+)'"
-    r"|(?P<secret4>(?!\[REDACTED:|(?:null|true|false|None)(?![^\s,;&}\])]))[^\s\"'\\,;&}\])<>]+))"
+    # a bare value runs over blanks to the end of the value (``password=correct horse``),
+    # stopping before the next ``key=``
+    r"|(?P<secret4>(?!\[REDACTED:|(?:null|true|false|None)(?![^\s,;&}\])]))[^\s\"'\\,;&}\])<>]+"
+    r"(?:[ \t]+(?![A-Za-z0-9_.-]+[ \t]*[:=])[^\s\"'\\,;&}\])<>]+)*))"
 )
 
 

@@ -6,6 +6,7 @@ A mixin of :class:`~._redactor.Redactor`, which supplies the text engine (``_red
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any, Optional
 
@@ -18,6 +19,36 @@ _JOIN = "\n"  # joins a span's strings for one gate pass (no needle holds it: ch
 _MISS = object()
 _NUMBERS = frozenset((int, float, bool, type(None)))
 _SEQUENCES = frozenset((tuple, list))
+
+
+_JSON_STYLES = ({"separators": (",", ":")}, {}, {"indent": 2}, {"indent": 4})
+
+
+def dumps_like(text: str, doc: Any, new: Any) -> str:
+    """``new`` as JSON in the layout ``text`` had (compact, default, indented; ASCII or not)."""
+    for style in _JSON_STYLES:
+        for ascii_only in (False, True):
+            if json.dumps(doc, ensure_ascii=ascii_only, **style) == text:
+                return json.dumps(new, ensure_ascii=ascii_only, **style)
+    return json.dumps(new, ensure_ascii=False)
+
+
+def unique_key(name: Any, taken) -> Any:
+    """``name``, or ``name#2``, ``name#3``…: two keys redacted alike stay two keys."""
+    if name not in taken:
+        return name
+    n = 2
+    while f"{name}#{n}" in taken:
+        n += 1
+    return f"{name}#{n}"
+
+
+def _rename_keys(d: dict, r) -> dict:
+    out: dict = {}
+    for k, v in d.items():
+        nk = r.redact_text(k)[0] if isinstance(k, str) and k not in r._benign_keys else k
+        out[unique_key(nk, out)] = v
+    return out
 
 
 class StructureRedaction:
@@ -39,20 +70,29 @@ class StructureRedaction:
             if depth >= _MAX_DEPTH:
                 return MARKER.format("depth-limit")
             out = None
+            renamed = False
             for k, v in value.items():
                 sub = f"{path}.{k}" if path else str(k)
                 rule_id = self.match_key(k) if isinstance(k, str) else None
+                nk = k
+                if isinstance(k, str) and k not in self._benign_keys:
+                    nk, ids = self.redact_text(k)  # a secret used as a key: {"sk-…": …}
+                    for i in ids:
+                        hits.append((f"{path}.<key>" if path else "<key>", i))
                 if rule_id is not None and v is not None:
                     nv = MARKER.format(rule_id)
-                    if isinstance(v, str) and v == nv:
+                    if isinstance(v, str) and v == nv and nk is k:
                         continue
                     hits.append((sub, rule_id))
                 else:
                     nv = self._walk(v, sub, hits, depth + 1, jdepth)
-                if nv is not v:
+                if nv is not v or nk is not k:
                     if out is None:
                         out = dict(value)
                     out[k] = nv
+                    renamed = renamed or nk is not k
+            if out is not None and renamed:
+                out = _rename_keys(out, self)
             return value if out is None else out
         if isinstance(value, (list, tuple)):
             if depth >= _MAX_DEPTH:
@@ -88,6 +128,10 @@ class StructureRedaction:
             rule_id = key_cache.get(k, _MISS)
             if rule_id is _MISS:
                 rule_id = self.match_key(k)
+            if k not in self._benign_keys:
+                renamed = self._rename_attribute(attrs, out, k, prefix, hits)
+                if renamed is not None:
+                    out, k = renamed
             if rule_id is not None:
                 marker = MARKER.format(rule_id)
                 if isinstance(v, (list, tuple)):
@@ -129,6 +173,19 @@ class StructureRedaction:
                 out = dict(attrs)
             out[k] = nv
         return out, hits
+
+    def _rename_attribute(self, attrs, out, k, prefix, hits):
+        """An attribute *named* by a secret keeps its value under the redacted name:
+        ``(attributes, new name)``, or None when the name holds no secret."""
+        nk, ids = self.redact_text(k)
+        if not ids:
+            return None
+        hits.extend(f"{prefix}<key>:{i}" for i in ids)
+        out = dict(attrs) if out is None else out
+        v = out.pop(k)
+        nk = unique_key(nk, out)
+        out[nk] = v
+        return out, nk
 
     def nothing_to_redact(self, attrs: Mapping[str, Any]) -> bool:
         """True when nothing in the attribute mapping ``attrs`` can be redacted: every key

@@ -62,10 +62,11 @@ class _Options:
         self.resource_attributes = _arg(S.parse_str_mapping, args, "resource_attributes") or {}
         self.metrics = S.parse_bool(args["metrics"], "metrics")
         self.session_baggage = _arg(S.parse_bool, args, "session_baggage")
+        self.redact_pii = _arg(S.parse_bool, args, "redact_pii")
         self.handle_signals = S.parse_bool(args["handle_signals"], "handle_signals")
         # What a second call is compared with.
         self.key = (self.service_name, self.jsonl_path, self.endpoint, self.protocol, self.capture_content,
-                    tuple(self.instrument or ()), id(self.redactor))
+                    tuple(self.instrument or ()), id(self.redactor), self.redact_pii)
 
 
 def _arg(parse, args: dict, name: str, empty_is_none: bool = False) -> Any:
@@ -129,6 +130,7 @@ def configure(
     metrics: bool = True,
     session_baggage: bool | None = None,
     handle_signals: bool = True,
+    redact_pii: bool | None = None,
 ):
     """Set up tracing and return the SDK ``TracerProvider``.
 
@@ -143,6 +145,8 @@ def configure(
       installed. Each is instrumented when the application imports it (at once if it already has).
     - ``redactor``: a ``actiontrace.redaction.Redactor`` replacing the default rules.
     - ``span_processors``: extra exporting processors; they are put behind redaction too.
+    - ``redact_pii``: also redact e-mail addresses, phone numbers, card numbers and US SSNs
+      (default off; ``ACTIONTRACE_REDACT_PII=true``); ignored when ``redactor`` is given.
     - ``session_baggage``: also send session values to other services as W3C baggage
       (default off; ``ACTIONTRACE_SESSION_BAGGAGE=true``).
     - ``handle_signals``: on SIGTERM/SIGHUP flush what is buffered, then let the signal do
@@ -234,10 +238,10 @@ def _apply_switches(o: _Options) -> None:
         _baggage.enabled = o.session_baggage
     if o.capture_content is not None:
         _capture.settings.enabled = o.capture_content
-    from ..redaction import default_redactor, set_default_redactor
+    from ..redaction import Redactor, default_redactor, set_default_redactor
 
-    if o.redactor is not None:
-        set_default_redactor(o.redactor)
+    if o.redactor is not None or o.redact_pii is not None:
+        set_default_redactor(o.redactor if o.redactor is not None else Redactor(pii=o.redact_pii))
     # Compile the rules now, not inside the first traced call's span.
     default_redactor()
 
@@ -245,7 +249,7 @@ def _apply_switches(o: _Options) -> None:
 def _provider(o: _Options) -> tuple[Any, bool]:
     """The application's SDK provider if it installed one, else a new one (owned by us)."""
     from opentelemetry.sdk.resources import SERVICE_NAME, Resource
-    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace import SpanLimits, TracerProvider
 
     existing = trace.get_tracer_provider()
     if isinstance(existing, TracerProvider):
@@ -255,8 +259,11 @@ def _provider(o: _Options) -> tuple[Any, bool]:
         attrs[SERVICE_NAME] = o.service_name
     elif not S.SERVICE_NAME.read() and "service.name=" not in S.RESOURCE_ATTRIBUTES.read():
         attrs[SERVICE_NAME] = "actiontrace-app"
+    # No length limit at set time: the SDK would cut a value before redaction sees it
+    # whole; the exporters apply OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT after redaction.
+    limits = SpanLimits(max_attribute_length=SpanLimits.UNSET, max_span_attribute_length=SpanLimits.UNSET)
     # Shut down by configure()'s own exit hook, in order (see _shutdown).
-    return TracerProvider(resource=Resource.create(attrs), shutdown_on_exit=False), True
+    return TracerProvider(resource=Resource.create(attrs), span_limits=limits, shutdown_on_exit=False), True
 
 
 def _processors(o: _Options, path: str | None, endpoint: str | None, protocol: str, budget: Any) -> list:
@@ -277,12 +284,16 @@ def _processors(o: _Options, path: str | None, endpoint: str | None, protocol: s
         from ..exporters._otlp import otlp_span_processor
 
         # Backs off while the collector is down, bounds shutdown, counts drops.
-        processors.append(otlp_span_processor(endpoint, protocol, wrap=RedactingSpanExporter, budget=budget))
+        limit = S.ATTRIBUTE_VALUE_LENGTH_LIMIT.read() or None
+        processors.append(otlp_span_processor(
+            endpoint, protocol, wrap=lambda exporter: RedactingSpanExporter(exporter, max_value_len=limit),
+            budget=budget))
         if o.metrics:
             from ..processors._tool_metrics import ToolMetricsSpanProcessor
 
             processors.append(ToolMetricsSpanProcessor())
-    processors.extend(RedactingSpanProcessor(extra) for extra in o.span_processors)
+    limit = S.ATTRIBUTE_VALUE_LENGTH_LIMIT.read() or None
+    processors.extend(RedactingSpanProcessor(extra, max_value_len=limit) for extra in o.span_processors)
     return processors
 
 

@@ -102,9 +102,7 @@ class _Walker:
         if isinstance(v, _dt.timedelta):
             return self.walk(v.total_seconds(), depth)
         if isinstance(v, (bytes, bytearray, memoryview)):
-            raw = bytes(v[: self.max_string])
-            text = "base64:" + base64.b64encode(raw).decode("ascii")
-            return text if len(v) <= self.max_string else text + truncation_marker(len(v), "bytes")
+            return self.binary(v)
         if isinstance(v, int):  # int/float subclasses (IntFlag, numpy scalars registered as such)
             return self.walk(int(v), depth)
         if isinstance(v, float):
@@ -122,6 +120,21 @@ class _Walker:
             return f"<unserialisable {safe_name(t)}>"
         finally:
             self.active.discard(key)
+
+    def binary(self, v: Any) -> str:
+        """``base64:`` of the bytes, with secrets in their decoded text redacted first (no
+        rule can see inside base64) and before the cut, so no part of one survives."""
+        size = v.nbytes if isinstance(v, memoryview) else len(v)
+        try:
+            raw = bytes(memoryview(v).cast("B")[: self.max_string + _REDACT_MARGIN])
+        except (TypeError, ValueError):
+            raw = bytes(v)[: self.max_string + _REDACT_MARGIN]
+        text, fired = self.redactor.redact_text(raw.decode("utf-8", "surrogateescape"))
+        if fired:
+            raw = text.encode("utf-8", "surrogateescape")
+        out = "base64:" + base64.b64encode(raw[: self.max_string]).decode("ascii")
+        self.remaining -= len(out) + 2
+        return out if size <= self.max_string and len(raw) <= self.max_string else out + truncation_marker(size, "bytes")
 
     def string(self, s: str) -> str:
         keep = min(self.max_string, max(self.remaining, 0))
@@ -150,6 +163,13 @@ class _Walker:
             name = k if isinstance(k, str) else safe_repr(k, 200)
             self.remaining -= len(name) + 3
             rule = self.redactor.match_key(name)
+            if len(name) >= 6:
+                # a secret used as a key is replaced; two such keys stay two keys
+                redacted = self.redactor.redact_text(name)[0]
+                if redacted is not name:
+                    from ..redaction._structures import unique_key  # loaded with the redactor
+
+                    name = unique_key(redacted, out)
             out[name] = redaction_marker(rule) if rule else self.walk(val, depth + 1)
         return out
 
@@ -227,7 +247,8 @@ def to_json(value: Any, *, max_bytes: int | None = None) -> str:
                 return out
         out = _dumps(_Walker(s, budget).walk(value, 0))
         if len(out) > budget + 256:  # estimate overshot: keep JSON valid and bounded anyway
-            out = _dumps(out[:budget] + truncation_marker(len(out)))
+            # redacted before the cut: a cut inside a secret would leave its head behind
+            out = _dumps(_redactor().redact_text(out)[0][:budget] + truncation_marker(len(out)))
         return out
     except BaseException:  # whatever a captured value raises, the traced call goes on
         tracing_failed("to_json")

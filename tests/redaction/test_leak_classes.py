@@ -1,0 +1,136 @@
+"""One test per leak class the wide placement test cannot pin on its own: cuts (capture's
+final cut, the encoder's, the SDK's attribute length limit), key collisions, JSON layout,
+and the PII opt-in both ways."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from actiontrace.exporters._otlp_json import SpanLineEncoder
+from actiontrace.redaction import Redactor, _accel, set_default_redactor
+from actiontrace.spans import _capture
+from support.otlp_receiver import OtlpHttpReceiver
+from support.paths import ROOT
+from support.secret_corpus_wide import _fill
+
+
+@pytest.fixture(autouse=True, params=("re", "hyperscan"))
+def engine(request, monkeypatch):
+    if request.param == "hyperscan" and not _accel.available():
+        pytest.skip("hyperscan not installed (optional extra)")
+    monkeypatch.setenv("ACTIONTRACE_REDACTION_ENGINE", request.param)
+    set_default_redactor(Redactor(engine=request.param))
+    yield request.param
+    set_default_redactor(None)
+
+
+def _runs(secret: str) -> set[str]:
+    return {secret[i : i + 8] for i in range(len(secret) - 7)}
+
+
+def _leaked(secret: str, out: str) -> set[str]:
+    return {run for run in _runs(secret) if run in out}
+
+
+def test_capture_redacts_before_its_final_cut(monkeypatch):
+    # Control characters grow sixfold when escaped, so the walker's estimate overshoots the
+    # budget and the JSON text is cut at the end, wherever the DSN happens to sit.
+    password = _fill(random.Random(3), "{a:18}")
+    dsn = f"postgres://admin:{password}@db.internal:5432/app"
+    for fill in (20, 33, 47):
+        start = 2 + 6 * fill + 3  # where the DSN begins in the JSON text
+        for budget in range(start + 17, start + len(dsn)):  # a cut anywhere in the password
+            out = _capture.to_json(["\x01" * fill, dsn, "\x01" * 80], max_bytes=budget)
+            assert not _leaked(password, out), (fill, budget, out[-80:])
+            json.loads(out)
+
+
+def test_the_encoder_redacts_before_it_cuts():
+    key = "sk-proj-" + _fill(random.Random(4), "{u:100}")
+    encoder = SpanLineEncoder(max_value_chars=60)
+    out = encoder._str("x " * 20 + key)
+    assert not _leaked(key[8:], out)
+    assert "truncated" in out
+
+
+def test_a_secret_as_a_key_keeps_keys_distinct():
+    rng = random.Random(5)
+    a, b = "sk-proj-" + _fill(rng, "{u:60}"), "sk-proj-" + _fill(rng, "{u:60}")
+    new, hits = Redactor().redact_value({a: 1, b: 2, "plain": 3})
+    assert sorted(new.values()) == [1, 2, 3] and len(new) == 3
+    assert not _leaked(a[8:], json.dumps(new)) and not _leaked(b[8:], json.dumps(new))
+    assert any(h.endswith(":openai-key") for h in hits)
+    # captured JSON is redacted on export, as an attribute value
+    captured = _capture.to_json({"args": {a: 1, b: 2}})
+    attrs, _ = Redactor().redact_attributes({"actiontrace.input": captured})
+    exported = json.loads(attrs["actiontrace.input"])
+    assert len(exported["args"]) == 2 and not _leaked(a[8:], attrs["actiontrace.input"])
+
+
+def test_redacting_inside_json_keeps_its_layout():
+    key = "sk-proj-" + _fill(random.Random(6), "{u:60}")
+    r = Redactor()
+    compact = json.dumps({"q": "x", "cfg": {"k": key}}, separators=(",", ":"))
+    assert r._redact_str(compact)[0] == '{"q":"x","cfg":{"k":"[REDACTED:openai-key]"}}'
+    indented = json.dumps({"q": "x", "k": key}, indent=2)
+    assert r._redact_str(indented)[0] == json.dumps({"q": "x", "k": "[REDACTED:openai-key]"}, indent=2)
+
+
+def test_pii_is_off_by_default_and_on_by_variable(monkeypatch):
+    text = "write to ada.lovelace@example.org or call +1 415 555 0142; SSN 123-45-6789"
+    assert Redactor().redact_text(text) == (text, ())
+    monkeypatch.setenv("ACTIONTRACE_REDACT_PII", "true")
+    out, ids = Redactor().redact_text(text)
+    assert set(ids) == {"email", "phone", "us-ssn"}
+    assert "lovelace" not in out and "0142" not in out and "6789" not in out
+
+
+APP = r'''
+import sys, actiontrace
+kind, jsonl, endpoint = sys.argv[1:4]
+args = {"redact_pii": True} if kind == "argument" else {}
+actiontrace.configure(jsonl_path=jsonl, otlp_endpoint=endpoint, instrument=[], metrics=False, **args)
+with actiontrace.span("s", note="mail ada.lovelace@example.org", long="x " * 50 + sys.argv[4]):
+    pass
+actiontrace.shutdown()
+'''
+
+
+@pytest.mark.parametrize("kind", ["argument", "variable", "default"])
+def test_configure_pii_switch_and_length_limit_after_redaction(tmp_path, kind, engine):
+    if engine == "hyperscan":
+        pytest.skip("one engine is enough for the process-level switches")
+    key = "gsk_" + _fill(random.Random(7), "{a:52}")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OTEL_", "ACTIONTRACE_"))}
+    env.update(PYTHONPATH=str(ROOT / "src"), OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT="120")
+    if kind == "variable":
+        env["ACTIONTRACE_REDACT_PII"] = "on"
+    with OtlpHttpReceiver() as receiver:
+        proc = subprocess.run([sys.executable, "-c", textwrap.dedent(APP), kind, str(tmp_path), receiver.base_url, key],
+                              env=env, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        wire = b"".join(receiver.state.bodies).decode("utf-8", "replace")
+        (span,) = receiver.spans
+    files = "".join(p.read_text() for p in tmp_path.glob("*.jsonl"))
+    for sink in (files, wire):
+        # the SDK would have cut the key after 20 characters, below its rule's minimum length
+        assert not _leaked(key[4:], sink)
+        assert ("lovelace" in sink) == (kind == "default")
+    assert span.attributes["long"] == "x " * 50 + "[REDACTED:groq-key]"[:20]  # cut after redaction
+
+
+def test_an_attribute_named_by_a_secret_is_renamed():
+    key = "sk-proj-" + _fill(random.Random(8), "{u:60}")
+    r = Redactor()
+    attrs = {"actiontrace.property." + key: "v", "gen_ai.request.model": "gpt-4o-mini"}
+    assert not r.nothing_to_redact(attrs)
+    new, hits = r.redact_attributes(attrs)
+    assert new == {"actiontrace.property.[REDACTED:openai-key]": "v", "gen_ai.request.model": "gpt-4o-mini"}
+    assert hits == ["<key>:openai-key"]
