@@ -59,7 +59,7 @@ def prices_version() -> str:
 
 def set_prices(prices: Mapping[str, Mapping[str, float]], *, replace: bool = False) -> None:
     """Add or change model prices (USD per 1M tokens: ``input``, ``output``, optional
-    ``cached_input`` and ``reasoning``). ``replace=True`` drops all earlier overrides first."""
+    ``cached_input``, ``cache_write`` and ``reasoning``). ``replace=True`` drops all earlier overrides first."""
     with _lock:
         if replace:
             _overrides.clear()
@@ -111,12 +111,17 @@ def cost_usd(model: str | None, usage: Usage | None) -> float | None:
         return None
     out_price = price.get("output", 0.0)
     cached = usage.cached_input_tokens
+    written = usage.cache_creation_input_tokens
     reasoning = usage.reasoning_tokens
-    # Prices are per 1M tokens; cached input and reasoning (a part of output) may differ.
+    # Prices are per 1M tokens; cached input, cache writes (both part of input) and reasoning
+    # (a part of output) may differ.
     cost = (input_tokens * input_price + output_tokens * out_price) / 1_000_000.0
     if cached:
         cached = min(cached, input_tokens)
         cost += cached * (price.get("cached_input", input_price) - input_price) / 1_000_000.0
+    if written:
+        written = min(written, input_tokens - (cached or 0))
+        cost += written * (price.get("cache_write", input_price) - input_price) / 1_000_000.0
     if reasoning:
         reasoning = min(reasoning, output_tokens)
         cost += reasoning * (price.get("reasoning", out_price) - out_price) / 1_000_000.0

@@ -11,18 +11,23 @@ from ..instrumentation.openai._fields import fields, get
 class Usage:
     """Token counts; a count the response does not carry stays None (never a made-up 0)."""
 
-    __slots__ = ("input_tokens", "output_tokens", "cached_input_tokens", "reasoning_tokens")
+    __slots__ = ("input_tokens", "output_tokens", "cached_input_tokens", "reasoning_tokens",
+                 "cache_creation_input_tokens")
 
     def __init__(self, input_tokens: int | None = None, output_tokens: int | None = None,
-                 cached_input_tokens: int | None = None, reasoning_tokens: int | None = None) -> None:
+                 cached_input_tokens: int | None = None, reasoning_tokens: int | None = None,
+                 cache_creation_input_tokens: int | None = None) -> None:
+        # input_tokens counts every input token, the cached and cache-written ones included.
         self.input_tokens = input_tokens
         self.output_tokens = output_tokens
         self.cached_input_tokens = cached_input_tokens
         self.reasoning_tokens = reasoning_tokens
+        self.cache_creation_input_tokens = cache_creation_input_tokens
 
     def __repr__(self) -> str:
         return (f"Usage(input_tokens={self.input_tokens}, output_tokens={self.output_tokens}, "
-                f"cached_input_tokens={self.cached_input_tokens}, reasoning_tokens={self.reasoning_tokens})")
+                f"cached_input_tokens={self.cached_input_tokens}, reasoning_tokens={self.reasoning_tokens}, "
+                f"cache_creation_input_tokens={self.cache_creation_input_tokens})")
 
     @property
     def empty(self) -> bool:
@@ -38,6 +43,8 @@ class Usage:
             attrs[A.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = self.cached_input_tokens
         if self.reasoning_tokens is not None:
             attrs[A.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = self.reasoning_tokens
+        if self.cache_creation_input_tokens is not None:
+            attrs[A.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = self.cache_creation_input_tokens
 
 
 def _count(value: Any) -> int | None:

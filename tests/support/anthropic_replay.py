@@ -1,0 +1,192 @@
+"""Replaying the recorded Anthropic calls in ``../shared/cassettes/anthropic/`` through the real
+``anthropic`` client: which client and method a recording was made with (read from its URI, its
+request body, its ``user-agent`` and its name), and driving that method the way the recording's
+test did (``create``, ``create(stream=True)``, the ``stream()`` manager and its helpers,
+``with_raw_response``), sync or async.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from typing import Any
+
+import anthropic
+
+from support.paths import CASSETTES as SHARED_CASSETTES
+from support.replay_server import Interaction, ReplayServer
+
+CASSETTES = SHARED_CASSETTES / "anthropic"
+FILES = sorted(CASSETTES.glob("*.yaml")) if CASSETTES.is_dir() else []
+
+def _has_completions() -> bool:
+    try:
+        from anthropic.resources import completions  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+# What the client version offers: 1.x dropped the Text Completions API and the sampling parameters.
+HAS_COMPLETIONS = _has_completions()
+
+
+def is_async(item: Interaction, name: str) -> bool:
+    agent = item.request_headers.get("user-agent", "")
+    return agent.startswith("Async") or "async" in name
+
+
+def is_bedrock(item: Interaction) -> bool:
+    return "bedrock" in item.uri
+
+
+def is_beta(item: Interaction) -> bool:
+    return "beta=true" in item.uri
+
+
+def streams(item: Interaction) -> bool:
+    return bool((item.request_body or {}).get("stream"))
+
+
+def mode(item: Interaction, name: str) -> str:
+    """How the recorded test read the response."""
+    if item.path == "/complete":
+        return "completion"
+    if not streams(item):
+        return "create"
+    if "text_stream" in name:
+        return "text_stream"
+    if "helper_methods" in name:
+        return "final_message"
+    if "stream_manager" in name:
+        return "manager"
+    return "iterate"
+
+
+def make_client(server: ReplayServer, item: Interaction, asynchronous: bool) -> Any:
+    if is_bedrock(item):
+        cls = anthropic.AsyncAnthropicBedrock if asynchronous else anthropic.AnthropicBedrock
+        if "api_key" in inspect.signature(cls.__init__).parameters:
+            return cls(base_url=server.root_url, api_key="test", aws_region="us-east-1", max_retries=0)
+        return cls(base_url=server.root_url, aws_access_key="test", aws_secret_key="test",
+                   aws_region="us-east-1", max_retries=0)
+    cls = anthropic.AsyncAnthropic if asynchronous else anthropic.Anthropic
+    return cls(base_url=server.root_url, api_key="test", max_retries=0)
+
+
+def bedrock_model(item: Interaction) -> str:
+    return item.path.split("/model/", 1)[1].rsplit("/", 1)[0]
+
+
+def request_kwargs(fn: Any, item: Interaction) -> dict:
+    """The recorded body as keyword arguments of ``fn``; what it does not take goes in ``extra_body``."""
+    body = dict(item.request_body or {})
+    if is_bedrock(item):
+        body.pop("anthropic_version", None)
+        body["model"] = bedrock_model(item)
+    params = inspect.signature(fn).parameters
+    kwargs = {k: v for k, v in body.items() if k in params}
+    extra = {k: v for k, v in body.items() if k not in params and k != "stream"}
+    if extra:
+        kwargs["extra_body"] = extra
+    beta = item.request_headers.get("anthropic-beta")
+    if beta:
+        kwargs["extra_headers"] = {"anthropic-beta": beta}
+    return kwargs
+
+
+def _resource(client: Any, item: Interaction, raw: bool) -> Any:
+    target = client.completions if item.path == "/complete" else client.messages
+    if is_beta(item):
+        target = client.beta.messages
+    return target.with_raw_response if raw else target
+
+
+def replay_sync(client: Any, item: Interaction, name: str) -> Any:
+    """Makes the recorded call; returns what the application got (a message, a final message,
+    or the parsed raw response)."""
+    how = mode(item, name)
+    resource = _resource(client, item, "raw_response" in name)
+    if how in ("create", "completion", "iterate"):
+        kwargs = request_kwargs(resource.create, item)
+        result = resource.create(**kwargs)
+        if "raw_response" in name:
+            result = result.parse()
+        if how == "iterate":
+            return [event for event in result]
+        return result
+    kwargs = request_kwargs(resource.stream, item)
+    with resource.stream(**kwargs) as stream:
+        if how == "text_stream":
+            text = "".join(stream.text_stream)
+            return text, stream.get_final_message()
+        if how == "final_message":
+            return stream.get_final_message()
+        events = [event for event in stream]
+        return events, stream.get_final_message()
+
+
+async def replay_async(client: Any, item: Interaction, name: str) -> Any:
+    how = mode(item, name)
+    resource = _resource(client, item, "raw_response" in name)
+    if how in ("create", "completion", "iterate"):
+        kwargs = request_kwargs(resource.create, item)
+        result = await resource.create(**kwargs)
+        if "raw_response" in name:
+            result = result.parse()
+        if how == "iterate":
+            return [event async for event in result]
+        return result
+    kwargs = request_kwargs(resource.stream, item)
+    async with resource.stream(**kwargs) as stream:
+        if how == "text_stream":
+            text = "".join([t async for t in stream.text_stream])
+            return text, await stream.get_final_message()
+        if how == "final_message":
+            return await stream.get_final_message()
+        events = [event async for event in stream]
+        return events, await stream.get_final_message()
+
+
+# --- what the recording says ------------------------------------------------------
+
+def sse_events(body: str) -> list[dict]:
+    out = []
+    for block in body.split("\n\n"):
+        for line in block.splitlines():
+            if line.startswith("data:") and line[5:].strip():
+                out.append(json.loads(line[5:].strip()))
+    return out
+
+
+def recorded_message(item: Interaction) -> dict:
+    """The response message of a recording, a stream's events folded into one message."""
+    if not item.is_sse:
+        return json.loads(item.body)
+    message: dict = {}
+    blocks: dict[int, dict] = {}
+    arguments: dict[int, str] = {}
+    for event in sse_events(item.body):
+        kind = event.get("type")
+        if kind == "message_start":
+            message = dict(event["message"])
+            message["usage"] = dict(message.get("usage") or {})
+        elif kind == "content_block_start":
+            blocks[event["index"]] = dict(event["content_block"])
+        elif kind == "content_block_delta":
+            block, delta = blocks[event["index"]], event["delta"]
+            if delta["type"] == "text_delta":
+                block["text"] = block.get("text", "") + delta["text"]
+            elif delta["type"] == "thinking_delta":
+                block["thinking"] = block.get("thinking", "") + delta["thinking"]
+            elif delta["type"] == "input_json_delta":
+                arguments[event["index"]] = arguments.get(event["index"], "") + delta["partial_json"]
+        elif kind == "message_delta":
+            message.update({k: v for k, v in (event.get("delta") or {}).items() if v is not None})
+            for key, value in (event.get("usage") or {}).items():
+                if value is not None:
+                    message["usage"][key] = value
+    for index, raw in arguments.items():
+        blocks[index]["input"] = json.loads(raw) if raw else {}
+    message["content"] = [blocks[i] for i in sorted(blocks)]
+    return message
