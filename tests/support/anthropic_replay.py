@@ -134,6 +134,8 @@ async def replay_async(client: Any, item: Interaction, name: str) -> Any:
         result = await resource.create(**kwargs)
         if "raw_response" in name:
             result = result.parse()
+            if inspect.isawaitable(result):  # 1.x: AsyncAPIResponse.parse() is a coroutine
+                result = await result
         if how == "iterate":
             return [event async for event in result]
         return result

@@ -21,6 +21,7 @@ from ._session import _current
 _SUBJECT_KEYS = (A.GEN_AI_TOOL_NAME, A.GEN_AI_AGENT_NAME, A.GEN_AI_WORKFLOW_NAME)
 
 TRACER_NAME = "actiontrace"  # the span starter's tracer: its spans arrive at on_start stamped
+SCOPE_PREFIX = TRACER_NAME + "."  # instrumentations' own tracers, started by the span starter too
 _processors = 0  # live SessionSpanProcessors; the starter stamps only while there is one
 
 

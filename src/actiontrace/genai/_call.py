@@ -104,12 +104,13 @@ class Call:
 
     def __init__(self, api: Any, resource: Any, kwargs: dict, ctx: Context) -> None:
         """``ctx``: the current context (the wrapper has read it to decide to trace)."""
-        client = getattr(resource, "_client", None)
+        # A provider's api module may say where the client is and which provider it calls.
+        client = api.client_of(resource) if hasattr(api, "client_of") else getattr(resource, "_client", None)
         self.api = api
         self.capture = capture = capture_content()
         model = kwargs.get("model")
         self.model = model = model if isinstance(model, str) and model else None
-        self.provider = provider = provider_name(client)
+        self.provider = provider = api.provider_name(client) if hasattr(api, "provider_name") else provider_name(client)
         self.address, self.port = address, port = _server(client)
         self.stream_state: Any = None
         self._once = [True]  # popped by the one ending (list.pop is atomic): no lock per call
@@ -128,7 +129,8 @@ class Call:
             _encode(attrs)
         self.start_ns = time.time_ns()
         self.span = _starter.begin(f"{api.OPERATION} {model}" if model else api.OPERATION, span_type="llm",
-                                 kind=SpanKind.CLIENT, attributes=attrs, start_time=self.start_ns, context=ctx)
+                                 kind=SpanKind.CLIENT, attributes=attrs, start_time=self.start_ns, context=ctx,
+                                 tracer=getattr(api, "TRACER", None))
         self.totals = _totals.current(ctx)
         self._ctx = ctx
 

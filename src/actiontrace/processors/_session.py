@@ -27,8 +27,9 @@ class SessionSpanProcessor(SpanProcessor):
     def on_start(self, span, parent_context=None) -> None:
         try:
             scope = span.instrumentation_scope
-            if scope is not None and scope.name == _stamping.TRACER_NAME:  # stamped by our span starter
-                return
+            if scope is not None and (scope.name == _stamping.TRACER_NAME
+                                      or scope.name.startswith(_stamping.SCOPE_PREFIX)):
+                return  # stamped by our span starter
             _add_to_starting_span(span, _stamping.stamps(span.name, span.attributes, parent_context))
         except Exception:
             tracing_failed("SessionSpanProcessor.on_start")

@@ -28,9 +28,11 @@ def begin(
     attributes: Mapping[str, Any] | None = None,
     start_time: int | None = None,
     context: context_api.Context | None = None,
+    tracer: trace.Tracer | None = None,
 ) -> Span:
     """Start a span (not made current). Attributes go in at start so samplers and
     ``on_start`` processors see them, session values and path included (``_stamping``).
+    ``tracer``: an instrumentation's own (scope ``actiontrace.<something>``), else actiontrace's.
     Never raises: a failure yields a non-recording span."""
     attrs = {A.SPAN_TYPE: span_type}
     if attributes:
@@ -41,7 +43,7 @@ def begin(
     except Exception:
         tracing_failed("stamp")
     try:
-        return _tracer.start_span(name, context=context, kind=kind, attributes=attrs, start_time=start_time)
+        return (tracer or _tracer).start_span(name, context=context, kind=kind, attributes=attrs, start_time=start_time)
     except Exception:
         tracing_failed("begin")
         return INVALID_SPAN
