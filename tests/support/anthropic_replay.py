@@ -192,3 +192,60 @@ def recorded_message(item: Interaction) -> dict:
         blocks[index]["input"] = json.loads(raw) if raw else {}
     message["content"] = [blocks[i] for i in sorted(blocks)]
     return message
+
+
+# --- scripted responses for scenario tests ----------------------------------------
+
+def message_body(text: str = "Hello there.", *, id: str = "msg_1", model: str = "claude-haiku-4-5-20251001",
+                 stop_reason: str = "end_turn", tool: tuple | None = None, usage: dict | None = None) -> dict:
+    """A Messages API response; ``tool`` = (id, name, input) adds a tool_use block."""
+    content: list[dict] = [{"type": "text", "text": text}] if text else []
+    if tool:
+        content.append({"type": "tool_use", "id": tool[0], "name": tool[1], "input": tool[2]})
+    return {"id": id, "type": "message", "role": "assistant", "model": model, "content": content,
+            "stop_reason": stop_reason, "stop_sequence": None,
+            "usage": usage or {"input_tokens": 12, "output_tokens": 5}}
+
+
+def message_json(*args: Any, status: int = 200, path: str = "/messages", **kwargs: Any) -> Interaction:
+    from support.replay_server import json_interaction
+
+    return json_interaction(path, message_body(*args, **kwargs), status)
+
+
+def error_json(status: int, kind: str, path: str = "/messages") -> Interaction:
+    from support.replay_server import json_interaction
+
+    return json_interaction(path, {"type": "error", "error": {"type": kind, "message": kind}}, status)
+
+
+def stream_events(texts: tuple = ("Hello", " there", "."), *, id: str = "msg_s1",
+                  model: str = "claude-haiku-4-5-20251001", tool: tuple | None = None,
+                  stop_reason: str = "end_turn") -> list[dict]:
+    """The events of a streamed Messages response: text deltas, then an optional tool_use
+    block whose input arrives in JSON pieces (``tool`` = (id, name, [pieces]))."""
+    events: list[dict] = [
+        {"type": "message_start", "message": {**message_body("", id=id, model=model, stop_reason=None),
+                                              "usage": {"input_tokens": 20, "cache_read_input_tokens": 5,
+                                                        "cache_creation_input_tokens": 0, "output_tokens": 1}}},
+        {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+        {"type": "ping"},
+    ]
+    events += [{"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": t}} for t in texts]
+    events.append({"type": "content_block_stop", "index": 0})
+    if tool:
+        events.append({"type": "content_block_start", "index": 1,
+                       "content_block": {"type": "tool_use", "id": tool[0], "name": tool[1], "input": {}}})
+        events += [{"type": "content_block_delta", "index": 1, "delta": {"type": "input_json_delta", "partial_json": p}}
+                   for p in tool[2]]
+        events.append({"type": "content_block_stop", "index": 1})
+    events.append({"type": "message_delta", "delta": {"stop_reason": stop_reason, "stop_sequence": None},
+                   "usage": {"output_tokens": 9}})
+    events.append({"type": "message_stop"})
+    return events
+
+
+def message_sse(*args: Any, path: str = "/messages", **kwargs: Any) -> Interaction:
+    from support.replay_server import sse_interaction
+
+    return sse_interaction(path, stream_events(*args, **kwargs), done=False, named=True)

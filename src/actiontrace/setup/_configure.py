@@ -67,17 +67,24 @@ def _jsonl_queue_size() -> int:
     return int(os.environ.get("ACTIONTRACE_JSONL_QUEUE_SIZE", os.environ.get("OTEL_BSP_MAX_QUEUE_SIZE", 8192)))
 
 
+# Client libraries configure() can instrument: name -> (module, instrumentor class).
+_INSTRUMENTATIONS = {
+    "openai": ("actiontrace.instrumentation.openai", "OpenAIInstrumentor"),
+    "anthropic": ("actiontrace.instrumentation.anthropic", "AnthropicInstrumentor"),
+}
+
+
 def _default_instruments() -> list[str]:
-    return ["openai"] if importlib.util.find_spec("openai") is not None else []
+    return [name for name in _INSTRUMENTATIONS if importlib.util.find_spec(name) is not None]
 
 
 def _instrument(names: Iterable[str], provider) -> None:
     for name in names:
-        if name != "openai":
-            raise ValueError(f"unknown instrumentation {name!r}; available: 'openai'")
-        from ..instrumentation.openai import OpenAIInstrumentor
-
-        instrumentor = OpenAIInstrumentor()
+        if name not in _INSTRUMENTATIONS:
+            available = ", ".join(repr(n) for n in _INSTRUMENTATIONS)
+            raise ValueError(f"unknown instrumentation {name!r}; available: {available}")
+        module, cls = _INSTRUMENTATIONS[name]
+        instrumentor = getattr(importlib.import_module(module), cls)()
         if not instrumentor.is_instrumented_by_opentelemetry:
             instrumentor.instrument(tracer_provider=provider)
 
@@ -106,7 +113,7 @@ def configure(
       (headers, timeout, compression and certificate are read by the exporter itself).
     - ``capture_content``: record arguments/results and LLM messages (default on;
       ``ACTIONTRACE_CAPTURE_CONTENT=false`` turns it off).
-    - ``instrument``: client libraries to instrument; default ``["openai"]`` when installed.
+    - ``instrument``: client libraries to instrument (``"openai"``, ``"anthropic"``); default: those installed.
     - ``redactor``: a ``actiontrace.redaction.Redactor`` replacing the default rules.
     - ``span_processors``: extra exporting processors; they are put behind redaction too.
     - ``session_baggage``: also send session values to other services as W3C baggage

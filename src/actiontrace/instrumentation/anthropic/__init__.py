@@ -51,8 +51,8 @@ class AnthropicInstrumentor(BaseInstrumentor):
 
         import wrapt
 
-        from ...genai._call import IN_CALL, settings
         from . import _native, _wrappers
+        from ...genai._call import IN_CALL, settings
 
         if "suppress_http_instrumentation" in kwargs:
             settings.suppress_http = bool(kwargs["suppress_http_instrumentation"])

@@ -22,7 +22,6 @@ from typing import Any
 from opentelemetry import context as context_api
 
 from ..._safety import log_once
-from ...genai._call import IN_CALL, Call
 from ..openai._streams import (
     AsyncRawResponseProxy,
     AsyncStreamProxy,
@@ -31,6 +30,7 @@ from ..openai._streams import (
     SyncRawResponseProxy,
     SyncStreamProxy,
 )
+from ...genai._call import IN_CALL, Call
 from ._api import COMPLETIONS, MESSAGES
 
 try:  # the keys behind is_instrumentation_enabled(), read off the one context fetched per call
