@@ -142,7 +142,113 @@ def test_bad_protocol_is_a_clear_error(tmp_path):
         """,
         tmp_path,
     )
-    assert "error: OTLP protocol must be 'http/protobuf' or 'grpc'" in proc.stdout, proc.stderr
+    assert "error: otlp_protocol must be 'http/protobuf' or 'grpc', not 'carrier-pigeon'" in proc.stdout, proc.stderr
+
+
+def test_bad_protocol_variable_still_raises_naming_it(tmp_path):
+    proc = run_py(
+        """
+        import actiontrace
+        try:
+            actiontrace.configure(instrument=[])
+        except ValueError as e:
+            print("error:", e)
+        """,
+        tmp_path, OTEL_EXPORTER_OTLP_PROTOCOL="carrier-pigeon",
+    )
+    assert "error: OTEL_EXPORTER_OTLP_PROTOCOL must be 'http/protobuf' or 'grpc'" in proc.stdout, proc.stderr
+
+
+def test_wrong_argument_types_and_values_raise_naming_the_argument(tmp_path):
+    proc = run_py(
+        """
+        import json
+        import actiontrace
+        cases = {
+            "service_name": dict(service_name=42),
+            "instrument": dict(instrument="openai"),
+            "span_processors": dict(span_processors=[object()]),
+            "jsonl_path": dict(jsonl_path=3),
+            "metrics": dict(metrics="maybe"),
+            "capture_content": dict(capture_content=1),
+            "redactor": dict(redactor=object()),
+            "resource_attributes": dict(resource_attributes=[("a", 1)]),
+            "otlp_endpoint": dict(otlp_endpoint=4318),
+            "session_baggage": dict(session_baggage="sometimes"),
+            "propagate_threads": dict(propagate_threads=None),
+        }
+        out = {}
+        for name, kwargs in cases.items():
+            try:
+                actiontrace.configure(**kwargs)
+                out[name] = "accepted"
+            except (TypeError, ValueError) as e:
+                out[name] = [type(e).__name__, str(e)]
+        # Nothing was half set up: a good call still configures, and sees only its own arguments.
+        actiontrace.configure(jsonl_path="good", instrument=[])
+        with actiontrace.span("after"):
+            pass
+        print(json.dumps(out))
+        """,
+        tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    values = {"metrics", "session_baggage"}
+    for name, result in out.items():
+        assert result != "accepted", name
+        kind, message = result
+        assert kind == ("ValueError" if name in values else "TypeError"), (name, result)
+        assert message.startswith(name + " "), (name, message)
+    assert "already called" not in proc.stderr
+    assert [s["name"] for s in read_spans(tmp_path / "good")] == ["after"]
+
+
+_CAPTURING_APP = """
+    import actiontrace
+    actiontrace.configure(instrument=[]{args})
+
+    @actiontrace.tool
+    def lookup(city):
+        return {{"city": city, "temp": 21}}
+
+    lookup("Oslo")
+    actiontrace.shutdown()
+    """
+
+
+def test_capture_content_false_as_a_string_captures_nothing(tmp_path):
+    proc = run_py(_CAPTURING_APP.format(args=', jsonl_path="t", capture_content="false"'), tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    (span,) = read_spans(tmp_path / "t")
+    assert span["name"] == "execute_tool lookup"
+    assert not [k for k in span["attrs"] if k in ("actiontrace.input", "actiontrace.output")], span["attrs"]
+    assert "Oslo" not in json.dumps(span)
+
+
+def test_capture_content_words_as_arguments_override_the_variable(tmp_path):
+    for word, env, captured in [(" On ", "off", True), ("0", "on", False)]:
+        run_dir = tmp_path / word.strip()
+        run_dir.mkdir()
+        proc = run_py(_CAPTURING_APP.format(args=f", jsonl_path='t', capture_content={word!r}"), run_dir,
+                      ACTIONTRACE_CAPTURE_CONTENT=env)
+        assert proc.returncode == 0, proc.stderr
+        (span,) = read_spans(run_dir / "t")
+        assert ("Oslo" in span["attrs"].get("actiontrace.input", "")) is captured, (word, span["attrs"])
+        assert ("21" in span["attrs"].get("actiontrace.output", "")) is captured, (word, span["attrs"])
+
+
+def test_bad_environment_values_warn_and_fall_back(tmp_path):
+    proc = run_py(_CAPTURING_APP.format(args=""), tmp_path, ACTIONTRACE_JSONL_PATH="t",
+                  ACTIONTRACE_JSONL_QUEUE_SIZE="lots", ACTIONTRACE_JSONL="perhaps",
+                  ACTIONTRACE_CAPTURE_CONTENT="sometimes")
+    assert proc.returncode == 0, proc.stderr
+    for name, value in [("ACTIONTRACE_JSONL_QUEUE_SIZE", "lots"), ("ACTIONTRACE_JSONL", "perhaps"),
+                        ("ACTIONTRACE_CAPTURE_CONTENT", "sometimes")]:
+        (line,) = [line for line in proc.stderr.splitlines() if name + " " in line]
+        assert repr(value) in line and "default" in line, line
+    (span,) = read_spans(tmp_path / "t")  # JSONL on, capture on: the defaults
+    assert "Oslo" in span["attrs"]["actiontrace.input"]
 
 
 def test_import_is_light(tmp_path):

@@ -227,3 +227,17 @@ def test_plain_json_fast_path_matches_the_walker():
     for value in values:
         assert to_json(value) == _dumps(_Walker(settings, settings.max_bytes).walk(value, 0)), value
     assert "k-1" not in to_json(values[4])
+
+
+@pytest.mark.parametrize("offset", [-20, -1, 0, 1, 20])
+def test_a_long_string_is_redacted_before_it_is_cut(offset):
+    # A secret that straddles the cut: cutting first would leave a prefix no rule recognises
+    # any more, which then reaches the exporter as is.
+    secret = "sk-proj-" + "Qw3rTy9Uiop2Asdf5Ghjk8Lzxc1Vbnm4" * 2
+    cut_at = settings.max_string + offset
+    text = "x" * (cut_at - len(secret) // 2) + " " + secret + " " + "y" * 4000
+    out = json.loads(to_json({"note": text}))["note"]
+    assert out.endswith(f"…[truncated: {len(text)} chars]")
+    assert "[REDACTED:" in out  # the marker itself may be cut
+    for n in range(12, len(secret) + 1):
+        assert secret[:n] not in out, f"{n} characters of the secret survived the cut"

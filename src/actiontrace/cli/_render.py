@@ -7,10 +7,11 @@ aligned tables only, and plain ANSI keeps the CLI dependency-free and about
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 from typing import Sequence, TextIO
+
+from .. import _settings
 
 _CODES = {
     "bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "blue": "34",
@@ -24,13 +25,13 @@ def colour_wanted(mode: str = "auto", stream: TextIO | None = None) -> bool:
         return True
     if mode == "never":
         return False
-    if os.environ.get("NO_COLOR"):
+    if _settings.NO_COLOR.read():
         return False
-    if os.environ.get("FORCE_COLOR"):
+    if _settings.FORCE_COLOR.read():
         return True
     stream = stream or sys.stdout
     isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
+    return bool(isatty and isatty()) and _settings.TERM.read() != "dumb"
 
 
 class Style:

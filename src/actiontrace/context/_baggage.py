@@ -9,17 +9,17 @@ its spans through ``SessionSpanProcessor``.
 
 from __future__ import annotations
 
-import os
 from typing import Any, Mapping
 
 from opentelemetry import baggage
 from opentelemetry import context as context_api
 
+from .. import _settings
 from .. import _vocabulary as A
 
 _PREFIXES = (A.SESSION_ID, A.USER_ID, A.GEN_AI_CONVERSATION_ID, A.SESSION_NAME, A.SESSION_PATH, A.PROPERTY_PREFIX)
 
-enabled = os.environ.get("ACTIONTRACE_SESSION_BAGGAGE", "").strip().lower() in ("1", "true", "yes", "on")
+enabled: bool = _settings.SESSION_BAGGAGE.read()
 
 
 def _ours(key: str) -> bool:

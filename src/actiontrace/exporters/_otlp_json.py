@@ -31,12 +31,12 @@ from __future__ import annotations
 import base64
 import json
 import math
-import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from opentelemetry.trace import SpanKind
 
+from .. import _settings
 from .._sdk import plain_attributes, span_contents
 
 TRUNCATION_MARKER = "...[truncated: original length {n} chars]"
@@ -66,15 +66,8 @@ _RARE_CONTROLS = bytes.maketrans(bytes(c for c in range(32) if c != 10), b" " * 
 
 def max_value_chars_from_env(default: int = DEFAULT_MAX_VALUE_CHARS) -> int | None:
     """The SDK's ``OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`` when set and valid, else ``default``."""
-    raw = os.environ.get("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "").strip()
-    if raw:
-        try:
-            limit = int(raw)
-        except ValueError:
-            return default
-        if limit >= 0:
-            return limit
-    return default
+    limit = _settings.ATTRIBUTE_VALUE_LENGTH_LIMIT.read()
+    return default if limit is None else limit
 
 
 class SpanLineEncoder:

@@ -18,33 +18,29 @@ optional ``hyperscan`` package the same needles run as one Hyperscan scan (``_ac
 from __future__ import annotations
 
 import json
-import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Optional, Union
 
+from .. import _settings
 from . import _accel, _rules
 from ._compile import _GROUP, _Compiled, _flag_prefix, _rename_groups
 from ._prefilter import _DELETE, _TABLE, _needle_regex, _translate
 from ._rules import MARKER, RULES, Rule
+from ._structures import _JOIN, _MIN_LEN, _MISS, _SHORT, StructureRedaction
 
 PatternLike = Union[str, "re.Pattern[str]"]
 
-_MIN_LEN = 6  # nothing shorter can hold a secret worth the name
-_SHORT = 256  # strings up to this length are memoised (they repeat: models, paths, ids)
 _CACHE_MAX = 4096
-_MISS = object()
-_JOIN = "\n"  # joins a span's strings for one gate pass (no needle holds it: checked in _build)
 _JSON_DEPTH = 3  # JSON inside a JSON string inside …: enough for tool-call arguments
-_MAX_DEPTH = 64
 
 
 def _dedupe(ids: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ids))
 
 
-class Redactor:
+class Redactor(StructureRedaction):
     """Finds secrets by key name and by value format, and replaces them with
     ``[REDACTED:<rule-id>]``.
 
@@ -85,7 +81,7 @@ class Redactor:
         self._text_cache: dict[str, tuple[Optional[str], tuple[str, ...]]] = {}
         self._lock = threading.Lock()
         if engine is None:
-            engine = os.environ.get("ACTIONTRACE_REDACTION_ENGINE", "").strip().lower() or "auto"
+            engine = _settings.REDACTION_ENGINE.read()
         self._build(extra_patterns, engine)
 
     # ------------------------------------------------------------------ setup
@@ -95,44 +91,15 @@ class Redactor:
         ]
         needles: list[str] = []
         gates: list[Callable[[str], bool]] = []
-        parts: list[str] = []
+        self._parts: list[str] = []
         self._groups: dict[str, _Compiled] = {}
-
-        def add(pattern: str, flags: int, rule_id: str, validate, kind: str) -> None:
-            n = len(parts)
-            body, secrets, key, sep = _rename_groups(pattern, n)
-            group = f"r{n}"
-            parts.append(f"(?P<{group}>{_flag_prefix(flags)}{body}))")
-            self._groups[group] = _Compiled(group, rule_id, secrets, key, sep, validate, kind)
-
         for r in rules:
-            add(r.pattern, r.flags, r.id, r.validate, "value")
+            self._add(r.pattern, r.flags, r.id, r.validate, "value")
             needles.extend(r.needles)
             if r.gate is not None:
                 gates.append(r.gate)
-
-        # Key/value pairs in text: keys ending with a sensitive spelling.
-        spellings = _rules.key_endings_for_text()
-        endings = _rules.text_key_endings()
-        for words, canon in self._extra_keys.items():
-            for form in _rules._case_forms(list(words)):
-                spellings[form] = canon
-                if " " not in form:
-                    endings.add(form.lower())
-        behind = "|".join(f"(?<={re.escape(e)})" for e in sorted(endings, key=len, reverse=True))
-        add(_rules.KV_TEMPLATE.replace("{endings}", behind), 0, "kv", None, "kv")
-        needles.extend(s + ":" for s in spellings)
-
-        extra_rx: list[str] = []
-        items = extra_patterns.items() if isinstance(extra_patterns, Mapping) else (extra_patterns or ())
-        for rule_id, pat in items:
-            rule_id = str(rule_id)
-            if rule_id in self._disabled:
-                continue
-            src, flags = (pat.pattern, pat.flags) if isinstance(pat, re.Pattern) else (str(pat), 0)
-            re.compile(src, flags)  # fail early, naming the bad pattern
-            add(src, flags, rule_id, None, "extra")
-            extra_rx.append(_flag_prefix(flags) + _GROUP.sub(lambda m: "(?:" if m.group(1) else "", src) + ")")
+        needles.extend(self._add_key_value_rule())
+        extra_rx = self._add_extra_patterns(extra_patterns)
 
         self._needles = _needle_regex(needles)
         self._needle_list = list(needles)
@@ -148,10 +115,46 @@ class Redactor:
             extra_gate = re.compile("|".join(extra_rx))
             gates.append(lambda s: extra_gate.search(s) is not None)
         self._gates = tuple(gates)
-        self._full = re.compile("|".join(parts))
+        self._full = re.compile("|".join(self._parts))
+        del self._parts
         self.rule_ids: tuple[str, ...] = _dedupe(
             [r.id for r in rules] + [g.rule_id for g in self._groups.values() if g.kind == "extra"]
         )
+
+    def _add(self, pattern: str, flags: int, rule_id: str, validate, kind: str) -> None:
+        """One rule as one named group of the combined pattern."""
+        n = len(self._parts)
+        body, secrets, key, sep = _rename_groups(pattern, n)
+        group = f"r{n}"
+        self._parts.append(f"(?P<{group}>{_flag_prefix(flags)}{body}))")
+        self._groups[group] = _Compiled(group, rule_id, secrets, key, sep, validate, kind)
+
+    def _add_key_value_rule(self) -> list[str]:
+        """Key/value pairs in text, keys ending with a sensitive spelling; returns its needles."""
+        spellings = _rules.key_endings_for_text()
+        endings = _rules.text_key_endings()
+        for words, canon in self._extra_keys.items():
+            for form in _rules._case_forms(list(words)):
+                spellings[form] = canon
+                if " " not in form:
+                    endings.add(form.lower())
+        behind = "|".join(f"(?<={re.escape(e)})" for e in sorted(endings, key=len, reverse=True))
+        self._add(_rules.KV_TEMPLATE.replace("{endings}", behind), 0, "kv", None, "kv")
+        return [s + ":" for s in spellings]
+
+    def _add_extra_patterns(self, extra_patterns) -> list[str]:
+        """The user's patterns; returns them with their groups made non-capturing, for a gate."""
+        extra_rx: list[str] = []
+        items = extra_patterns.items() if isinstance(extra_patterns, Mapping) else (extra_patterns or ())
+        for rule_id, pat in items:
+            rule_id = str(rule_id)
+            if rule_id in self._disabled:
+                continue
+            src, flags = (pat.pattern, pat.flags) if isinstance(pat, re.Pattern) else (str(pat), 0)
+            re.compile(src, flags)  # fail early, naming the bad pattern
+            self._add(src, flags, rule_id, None, "extra")
+            extra_rx.append(_flag_prefix(flags) + _GROUP.sub(lambda m: "(?:" if m.group(1) else "", src) + ")")
+        return extra_rx
 
     # ------------------------------------------------------------------ keys
     def match_key(self, key: str) -> Optional[str]:
@@ -302,147 +305,6 @@ class Redactor:
             return text, ()
         return json.dumps(new, ensure_ascii=False), _dedupe(rule_id for _, rule_id in hits)
 
-    # ------------------------------------------------------------------ structures
-    def redact_value(self, value: Any, path: str = "") -> tuple[Any, list[str]]:
-        """Redact nested dict/list/tuple/str values: sensitive keys lose their whole value,
-        strings get value patterns (and key context when they hold JSON). Returns
-        ``(new_value, ["path:rule-id", ...])``; the same object when nothing changed."""
-        hits: list[tuple[str, str]] = []
-        new = self._walk(value, path, hits, 0, 0)
-        return new, [f"{p}:{r}" for p, r in hits]
-
-    def _walk(self, value: Any, path: str, hits: list[tuple[str, str]], depth: int, jdepth: int) -> Any:
-        if isinstance(value, str):
-            new, ids = self._redact_str(value, jdepth)
-            for rule_id in ids:
-                hits.append((path, rule_id))
-            return new
-        if isinstance(value, Mapping):
-            if depth >= _MAX_DEPTH:
-                return MARKER.format("depth-limit")
-            out = None
-            for k, v in value.items():
-                sub = f"{path}.{k}" if path else str(k)
-                rule_id = self.match_key(k) if isinstance(k, str) else None
-                if rule_id is not None and v is not None:
-                    nv = MARKER.format(rule_id)
-                    if isinstance(v, str) and v == nv:
-                        continue
-                    hits.append((sub, rule_id))
-                else:
-                    nv = self._walk(v, sub, hits, depth + 1, jdepth)
-                if nv is not v:
-                    if out is None:
-                        out = dict(value)
-                    out[k] = nv
-            return value if out is None else out
-        if isinstance(value, (list, tuple)):
-            if depth >= _MAX_DEPTH:
-                return MARKER.format("depth-limit")
-            items = None
-            for i, v in enumerate(value):
-                nv = self._walk(v, f"{path}[{i}]", hits, depth + 1, jdepth)
-                if nv is not v:
-                    if items is None:
-                        items = list(value)
-                    items[i] = nv
-            if items is None:
-                return value
-            return items if isinstance(value, list) else tuple(items)
-        return value
-
-    # ------------------------------------------------------------------ span attributes
-    def redact_attributes(
-        self, attrs: Mapping[str, Any], prefix: str = "", skip: Optional[str] = None
-    ) -> tuple[Optional[dict], list[str]]:
-        """Redact OpenTelemetry attribute values (str, bool, int, float or sequences of
-        them). Returns ``(new_attributes, ["<prefix><key>:rule-id", ...])``, with None in
-        place of the dict when nothing changed. ``skip`` names a key to leave alone."""
-        if self.nothing_to_redact(attrs):
-            return None, []
-        out: Optional[dict] = None
-        hits: list[str] = []
-        key_cache = self._key_cache
-        text_cache = self._text_cache
-        for k, v in attrs.items():
-            if k == skip:
-                continue
-            rule_id = key_cache.get(k, _MISS)
-            if rule_id is _MISS:
-                rule_id = self.match_key(k)
-            if rule_id is not None:
-                marker = MARKER.format(rule_id)
-                if isinstance(v, (list, tuple)):
-                    nv: Any = tuple(marker for _ in v)
-                    if tuple(v) == nv:
-                        continue
-                elif v == marker:
-                    continue
-                else:
-                    nv = marker
-                hits.append(f"{prefix}{k}:{rule_id}")
-            elif type(v) is str:
-                if len(v) < _MIN_LEN:
-                    continue
-                if len(v) <= _SHORT:
-                    cached = text_cache.get(v)  # same slot for JSON-aware and plain results
-                    if cached is not None and not cached[1]:
-                        continue
-                nv, ids = self._redact_str(v)
-                if not ids:
-                    continue
-                hits.extend(f"{prefix}{k}:{i}" for i in ids)
-            elif isinstance(v, (list, tuple)):
-                items = None
-                for i, item in enumerate(v):
-                    if isinstance(item, str):
-                        new, ids = self._redact_str(item)
-                        if ids:
-                            if items is None:
-                                items = list(v)
-                            items[i] = new
-                            hits.extend(f"{prefix}{k}:{r}" for r in ids)
-                if items is None:
-                    continue
-                nv = tuple(items)
-            else:
-                continue
-            if out is None:
-                out = dict(attrs)
-            out[k] = nv
-        return out, hits
-
-    def nothing_to_redact(self, attrs: Mapping[str, Any]) -> bool:
-        """True when nothing in the attribute mapping ``attrs`` can be redacted: every key
-        is one ``match_key`` already called benign, and one prefilter pass over all string
-        values joined says no. False only means "look closer" (``redact_attributes``)."""
-        if not self._joinable or not self._benign_keys.issuperset(attrs):
-            return False
-        texts: list[str] = []
-        for v in attrs.values():
-            t = type(v)
-            if t is str:
-                texts.append(v)
-            elif t in _NUMBERS:
-                continue
-            elif t in _SEQUENCES and all(type(x) is str or type(x) in _NUMBERS for x in v):
-                texts.extend([x for x in v if type(x) is str])  # e.g. finish reasons
-            else:
-                return False  # anything unusual takes the careful path
-        if not texts:
-            return True
-        joined = _JOIN.join(texts)
-        accel = self._accel
-        if accel is not None and accel.search(joined) is False:  # the usual answer, one call
-            for gate in self._gates:
-                if gate(joined):
-                    return False
-            return True
-        return not self.might_contain_secret(joined)
-
-
-_NUMBERS = frozenset((int, float, bool, type(None)))
-_SEQUENCES = frozenset((tuple, list))
 
 _default: Optional[Redactor] = None
 _default_lock = threading.Lock()

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import atexit
 import importlib.util
-import os
 import threading
 from typing import Any, Iterable, Sequence
 
 from opentelemetry import trace
 
+from .. import _settings as S
 from ..spans import _capture
 from .._safety import logger
 
@@ -37,34 +37,55 @@ class _State:
 _state: _State | None = None
 
 
-def _env_flag_off(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in ("0", "false", "no", "off", "none")
+class _Options:
+    """``configure()``'s arguments, checked by the settings parsers (``None``: not given)."""
+
+    def __init__(self, args: dict) -> None:
+        from opentelemetry.sdk.trace import SpanProcessor
+
+        from ..redaction import Redactor
+
+        self.service_name = _arg(S.parse_str, args, "service_name")
+        path = args["jsonl_path"]
+        self.jsonl_path = path if path is _UNSET or path is None else S.parse_path(path, "jsonl_path")
+        self.endpoint = _arg(S.parse_str, args, "otlp_endpoint") or None  # "" means not given, as always
+        self.protocol = _arg(S.OTLP_TRACES_PROTOCOL.parse, args, "otlp_protocol", empty_is_none=True)
+        self.capture_content = _arg(S.parse_bool, args, "capture_content")
+        self.instrument = _arg(S.parse_names, args, "instrument")
+        self.redactor = _arg(S.instance_of(Redactor, "an actiontrace.redaction.Redactor"), args, "redactor")
+        self.propagate_threads = S.parse_bool(args["propagate_threads"], "propagate_threads")
+        self.span_processors = S.sequence_of(SpanProcessor, "SpanProcessor")(args["span_processors"],
+                                                                             "span_processors")
+        self.resource_attributes = _arg(S.parse_str_mapping, args, "resource_attributes") or {}
+        self.metrics = S.parse_bool(args["metrics"], "metrics")
+        self.session_baggage = _arg(S.parse_bool, args, "session_baggage")
+        # What a second call is compared with.
+        self.key = (self.service_name, self.jsonl_path, self.endpoint, self.protocol, self.capture_content,
+                    tuple(self.instrument or ()), id(self.redactor))
+
+
+def _arg(parse, args: dict, name: str, empty_is_none: bool = False) -> Any:
+    value = args[name]
+    if value is None or (empty_is_none and value == ""):
+        return None
+    return parse(value, name)
 
 
 def _jsonl_path(arg: Any) -> str | None:
     if arg is not _UNSET:
-        return None if arg is None else os.fspath(arg)
-    if _env_flag_off("ACTIONTRACE_JSONL"):
-        return None
-    return os.environ.get("ACTIONTRACE_JSONL_PATH", "traces")
+        return arg
+    return S.JSONL_PATH.read() if S.JSONL.read() else None
 
 
 def _otlp_settings(endpoint: str | None, protocol: str | None) -> tuple[str | None, str]:
     """The traces endpoint as the exporter wants it, and the protocol."""
-    env = os.environ.get
-    protocol = (protocol or env("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") or env("OTEL_EXPORTER_OTLP_PROTOCOL") or "http/protobuf").strip()
-    if protocol not in ("http/protobuf", "grpc"):
-        raise ValueError(f"OTLP protocol must be 'http/protobuf' or 'grpc', not {protocol!r}")
-    if not endpoint and env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"):
-        return env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"), protocol  # per-signal: used as given
-    endpoint = endpoint or env("OTEL_EXPORTER_OTLP_ENDPOINT")
+    protocol = protocol or S.OTLP_TRACES_PROTOCOL.read()
+    if not endpoint and S.OTLP_TRACES_ENDPOINT.read():
+        return S.OTLP_TRACES_ENDPOINT.read(), protocol  # per-signal: used as given
+    endpoint = endpoint or S.OTLP_ENDPOINT.read()
     if endpoint and protocol == "http/protobuf" and not endpoint.rstrip("/").endswith("/v1/traces"):
         endpoint = endpoint.rstrip("/") + "/v1/traces"  # a base endpoint gets the signal's path
     return endpoint, protocol
-
-
-def _jsonl_queue_size() -> int:
-    return int(os.environ.get("ACTIONTRACE_JSONL_QUEUE_SIZE", os.environ.get("OTEL_BSP_MAX_QUEUE_SIZE", 8192)))
 
 
 # Client libraries configure() can instrument: name -> (module, instrumentor class).
@@ -95,7 +116,7 @@ def configure(
     jsonl_path: Any = _UNSET,
     otlp_endpoint: str | None = None,
     otlp_protocol: str | None = None,
-    capture_content: bool | None = None,
+    capture_content: bool | str | None = None,
     instrument: Sequence[str] | None = None,
     redactor: Any = None,
     propagate_threads: bool = True,
@@ -119,72 +140,30 @@ def configure(
     - ``session_baggage``: also send session values to other services as W3C baggage
       (default off; ``ACTIONTRACE_SESSION_BAGGAGE=true``).
 
+    Switches take a bool or the same words as their variables (``"false"``, ``"off"``...).
+    A wrong type raises ``TypeError`` and a bad value ``ValueError``, naming the argument;
+    a bad environment value is logged and its default used (an unknown OTLP protocol raises).
+
     Idempotent: a second call returns the same provider and changes nothing (it warns
     if its arguments differ). If the application already installed an SDK
     ``TracerProvider``, the processors are added to it instead of replacing it.
     """
     global _state
-    key = (service_name, jsonl_path, otlp_endpoint, otlp_protocol, capture_content, tuple(instrument or ()), id(redactor))
+    options = _Options(dict(locals()))  # the arguments by name
     with _lock:
         if _state is not None:
-            if key != _state.key:
+            if options.key != _state.key:
                 logger.warning("actiontrace.configure() was already called; the new arguments are ignored")
             return _state.provider
-        if session_baggage is not None:
-            from ..context import _baggage
-
-            _baggage.enabled = bool(session_baggage)
-        _state = _build(key, service_name, jsonl_path, otlp_endpoint, otlp_protocol, capture_content,
-                        instrument, redactor, propagate_threads, span_processors, resource_attributes, metrics)
+        _state = _build(options)
         return _state.provider
 
 
-def _build(key, service_name, jsonl_path, otlp_endpoint, otlp_protocol, capture_content, instrument, redactor,
-           propagate_threads, span_processors, resource_attributes, metrics) -> _State:
-    from opentelemetry.sdk.resources import SERVICE_NAME, Resource
-    from opentelemetry.sdk.trace import TracerProvider
-    from opentelemetry.sdk.trace.export import BatchSpanProcessor
-
-    from ..processors._session import SessionSpanProcessor
-    from ..redaction import RedactingSpanExporter, RedactingSpanProcessor, set_default_redactor
-
-    if capture_content is not None:
-        _capture.settings.enabled = bool(capture_content)
-    if redactor is not None:
-        set_default_redactor(redactor)
-    endpoint, protocol = _otlp_settings(otlp_endpoint, otlp_protocol)
-    path = _jsonl_path(jsonl_path)
-
-    existing = trace.get_tracer_provider()
-    owned = not isinstance(existing, TracerProvider)
-    if owned:
-        attrs = dict(resource_attributes or {})
-        if service_name:
-            attrs[SERVICE_NAME] = service_name
-        elif not os.environ.get("OTEL_SERVICE_NAME") and "service.name=" not in os.environ.get("OTEL_RESOURCE_ATTRIBUTES", ""):
-            attrs[SERVICE_NAME] = "actiontrace-app"
-        provider = TracerProvider(resource=Resource.create(attrs))
-    else:
-        provider = existing
-
-    processors: list = [SessionSpanProcessor()]
-    if path is not None:
-        from ..exporters import JsonlSpanExporter
-
-        # The local record of truth: a deeper queue than the SDK default rides out bursts.
-        processors.append(BatchSpanProcessor(RedactingSpanExporter(JsonlSpanExporter(path)),
-                                             max_queue_size=_jsonl_queue_size()))
-    if endpoint:
-        from ..exporters._otlp import otlp_span_processor
-
-        # Backs off while the collector is down, bounds shutdown, counts drops.
-        processors.append(otlp_span_processor(endpoint, protocol, wrap=RedactingSpanExporter))
-    if endpoint and metrics:
-        from ..genai._metrics import ToolMetricsSpanProcessor
-
-        processors.append(ToolMetricsSpanProcessor())
-    for extra in span_processors:
-        processors.append(RedactingSpanProcessor(extra))
+def _build(o: _Options) -> _State:
+    _apply_switches(o)
+    endpoint, protocol = _otlp_settings(o.endpoint, o.protocol)
+    provider, owned = _provider(o)
+    processors = _processors(o, _jsonl_path(o.jsonl_path), endpoint, protocol)
     for processor in processors:
         provider.add_span_processor(processor)
     if owned:
@@ -193,23 +172,79 @@ def _build(key, service_name, jsonl_path, otlp_endpoint, otlp_protocol, capture_
 
     # multiprocessing's fork children leave through os._exit, skipping atexit.
     flush_forked_children(provider)
-
     meter_provider = None
-    if endpoint and metrics:
+    if endpoint and o.metrics:
         # Metrics get the base endpoint: their exporter adds its own signal path.
-        meter_provider = _configure_metrics(otlp_endpoint or os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"), protocol)
-    if propagate_threads:
+        meter_provider = _configure_metrics(o.endpoint or S.OTLP_ENDPOINT.read(), protocol)
+    if o.propagate_threads:
         from ..context._threads import propagate_context_to_threads
 
         propagate_context_to_threads()
     try:
-        _instrument(_default_instruments() if instrument is None else instrument, provider)
+        _instrument(_default_instruments() if o.instrument is None else o.instrument, provider)
     except ValueError:
         raise
     except Exception:
         logger.warning("actiontrace: instrumentation failed; tracing continues without it", exc_info=True)
     atexit.register(_flush_at_exit)
-    return _State(provider, owned, processors, key, meter_provider)
+    return _State(provider, owned, processors, o.key, meter_provider)
+
+
+def _apply_switches(o: _Options) -> None:
+    """The process-wide switches an argument overrides (else they keep their variables' values)."""
+    if o.session_baggage is not None:
+        from ..context import _baggage
+
+        _baggage.enabled = o.session_baggage
+    if o.capture_content is not None:
+        _capture.settings.enabled = o.capture_content
+    if o.redactor is not None:
+        from ..redaction import set_default_redactor
+
+        set_default_redactor(o.redactor)
+
+
+def _provider(o: _Options) -> tuple[Any, bool]:
+    """The application's SDK provider if it installed one, else a new one (owned by us)."""
+    from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+    from opentelemetry.sdk.trace import TracerProvider
+
+    existing = trace.get_tracer_provider()
+    if isinstance(existing, TracerProvider):
+        return existing, False
+    attrs = dict(o.resource_attributes)
+    if o.service_name:
+        attrs[SERVICE_NAME] = o.service_name
+    elif not S.SERVICE_NAME.read() and "service.name=" not in S.RESOURCE_ATTRIBUTES.read():
+        attrs[SERVICE_NAME] = "actiontrace-app"
+    return TracerProvider(resource=Resource.create(attrs)), True
+
+
+def _processors(o: _Options, path: str | None, endpoint: str | None, protocol: str) -> list:
+    """Session stamping first, then every exporting branch behind redaction."""
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+    from ..processors._session import SessionSpanProcessor
+    from ..redaction import RedactingSpanExporter, RedactingSpanProcessor
+
+    processors: list = [SessionSpanProcessor()]
+    if path is not None:
+        from ..exporters import JsonlSpanExporter
+
+        # The local record of truth: a deeper queue than the SDK default rides out bursts.
+        processors.append(BatchSpanProcessor(RedactingSpanExporter(JsonlSpanExporter(path)),
+                                             max_queue_size=S.JSONL_QUEUE_SIZE.read()))
+    if endpoint:
+        from ..exporters._otlp import otlp_span_processor
+
+        # Backs off while the collector is down, bounds shutdown, counts drops.
+        processors.append(otlp_span_processor(endpoint, protocol, wrap=RedactingSpanExporter))
+        if o.metrics:
+            from ..genai._metrics import ToolMetricsSpanProcessor
+
+            processors.append(ToolMetricsSpanProcessor())
+    processors.extend(RedactingSpanProcessor(extra) for extra in o.span_processors)
+    return processors
 
 
 def _configure_metrics(endpoint: str | None, protocol: str):
@@ -254,6 +289,3 @@ def shutdown(timeout_millis: int = 30000) -> None:
 
         shutdown_metrics()
 
-
-def current_provider():
-    return _state.provider if _state is not None else None

@@ -14,34 +14,30 @@ import dataclasses
 import datetime as _dt
 import enum
 import json
-import os
 from collections.abc import Mapping
 from typing import Any
 
+from .. import _settings as S
 from .._safety import tracing_failed
 
-# Defaults, overridable by configure() or ACTIONTRACE_CAPTURE_* variables.
-MAX_BYTES = 8192
-MAX_STRING = 2048
-MAX_ITEMS = 50
-MAX_DEPTH = 6
 # Secrets longer than this (a PEM key is ~3 KB) could straddle a cut unseen.
 _REDACT_MARGIN = 8192
 
-_SIMPLE = (str, int, float, bool, type(None))
 _dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False, allow_nan=False, separators=(",", ":")).encode
 
 
 class Settings:
+    """The capture switch and limits, from the ACTIONTRACE_CAPTURE_* variables
+    (``configure(capture_content=...)`` sets ``enabled``)."""
+
     __slots__ = ("enabled", "max_bytes", "max_string", "max_items", "max_depth")
 
     def __init__(self) -> None:
-        env = os.environ.get
-        self.enabled = env("ACTIONTRACE_CAPTURE_CONTENT", "true").strip().lower() not in ("0", "false", "no", "off")
-        self.max_bytes = int(env("ACTIONTRACE_CAPTURE_MAX_BYTES", MAX_BYTES))
-        self.max_string = int(env("ACTIONTRACE_CAPTURE_MAX_STRING", MAX_STRING))
-        self.max_items = int(env("ACTIONTRACE_CAPTURE_MAX_ITEMS", MAX_ITEMS))
-        self.max_depth = int(env("ACTIONTRACE_CAPTURE_MAX_DEPTH", MAX_DEPTH))
+        self.enabled = S.CAPTURE_CONTENT.read()
+        self.max_bytes = S.CAPTURE_MAX_BYTES.read()
+        self.max_string = S.CAPTURE_MAX_STRING.read()
+        self.max_items = S.CAPTURE_MAX_ITEMS.read()
+        self.max_depth = S.CAPTURE_MAX_DEPTH.read()
 
 
 settings = Settings()
