@@ -9,11 +9,11 @@ override or extend it with :func:`set_prices` or a JSON file named by
 from __future__ import annotations
 
 import json
-import os
 import threading
 from importlib import resources
 from typing import Any, Mapping
 
+from .. import _settings
 from .._safety import log_once
 from ._tokens import Usage
 
@@ -41,7 +41,7 @@ def _load() -> dict[str, dict[str, float]]:
                 table.update(_models(data))
             except Exception:
                 log_once("openai.prices", "actiontrace: could not read the shipped price table")
-            path = os.environ.get("ACTIONTRACE_PRICES_FILE")
+            path = _settings.prices_file()
             if path:
                 try:
                     with open(path, encoding="utf-8") as fh:

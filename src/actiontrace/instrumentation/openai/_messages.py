@@ -7,9 +7,9 @@ messages add ``finish_reason``); parts are ``text``, ``tool_call``, ``tool_call_
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
+from ... import _settings
 from ...setup import _configure
 from ...spans._capture import capture_enabled
 from ._fields import get, given, parse_arguments
@@ -238,10 +238,6 @@ def _plain(value: Any) -> Any:
 
 # --- capture switch -------------------------------------------------------------
 
-_ENV = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"
-_ON = {"true", "1", "yes", "on", "span_only", "span_and_event"}
-
-
 def capture_content() -> bool:
     """The core switch once ``configure()`` ran; otherwise the OTel GenAI variable (default off)."""
     try:
@@ -249,4 +245,4 @@ def capture_content() -> bool:
             return bool(capture_enabled())
     except Exception:
         pass
-    return os.environ.get(_ENV, "").strip().lower() in _ON
+    return _settings.genai_capture_message_content()
