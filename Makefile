@@ -26,4 +26,4 @@ backends:
 	bash scripts/backends-venv.sh
 
 clean:
-	rm -rf $(VENV) .venv-backends .venv-peers traces build src/*.egg-info
+	rm -rf $(VENV) .venv-backends .venv-peers .venv-anthropic0 traces build src/*.egg-info

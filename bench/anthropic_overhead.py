@@ -107,6 +107,40 @@ def hand_written(call, tracer):
     return run
 
 
+def pipeline() -> tuple[TracerProvider, BatchSpanProcessor]:
+    """configure()'s span pipeline, exporting nowhere."""
+    provider = TracerProvider()
+    provider.add_span_processor(SessionSpanProcessor())
+    batch = BatchSpanProcessor(RedactingSpanExporter(Discard()), max_queue_size=65536)
+    provider.add_span_processor(batch)
+    trace.set_tracer_provider(provider)
+    return provider, batch
+
+
+def measure(sides: dict, rounds: int, calls: int, batch: BatchSpanProcessor) -> tuple[dict, list]:
+    """ns per call of each side per round (order rotating), and the per-round added-time ratios."""
+    times: dict[str, list[float]] = {name: [] for name in sides}
+    ratios: list[float] = []
+    names = list(sides)
+    for name in names * 2:  # warm-up
+        for _ in range(calls // 4):
+            sides[name]()
+    batch.force_flush()
+    for r in range(rounds):
+        for name in names[r % len(names):] + names[:r % len(names)]:
+            gc.collect()
+            gc.disable()
+            start = time.perf_counter_ns()
+            for _ in range(calls):
+                sides[name]()
+            times[name].append((time.perf_counter_ns() - start) / calls)
+            gc.enable()
+            batch.force_flush()  # the export thread's work stays out of the next batch
+        if "hand" in times and times["hand"][-1] > times["plain"][-1]:
+            ratios.append((times["ours"][-1] - times["plain"][-1]) / (times["hand"][-1] - times["plain"][-1]))
+    return times, ratios
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=5 if H.QUICK else 15)
@@ -114,21 +148,17 @@ def main() -> int:
     ap.add_argument("--stream", action="store_true", help="create(stream=True), read to the end")
     args = ap.parse_args()
 
-    provider = TracerProvider()
-    provider.add_span_processor(SessionSpanProcessor())
-    batch = BatchSpanProcessor(RedactingSpanExporter(Discard()), max_queue_size=65536)
-    provider.add_span_processor(batch)
-    trace.set_tracer_provider(provider)
+    provider, batch = pipeline()
     AnthropicInstrumentor().instrument()
     client = make_client(args.stream)
-    tracer = provider.get_tracer("bench.hand")
+    hand_call = hand_written(lambda: client.messages.create(**ASK), provider.get_tracer("bench.hand"))
 
     def call():
         if args.stream:
             for _ in client.messages.create(**ASK, stream=True):
                 pass
-            return None
-        return client.messages.create(**ASK)
+        else:
+            client.messages.create(**ASK)
 
     def plain():
         _wrappers.active = False
@@ -138,34 +168,12 @@ def main() -> int:
         _wrappers.active = True
         call()
 
-    hand_call = hand_written(lambda: client.messages.create(**ASK), tracer)
-
     def hand():
         _wrappers.active = False
         hand_call()
 
     sides = {"plain": plain, "ours": ours} if args.stream else {"plain": plain, "ours": ours, "hand": hand}
-    times: dict[str, list[float]] = {name: [] for name in sides}
-    ratios: list[float] = []
-    names = list(sides)
-    for name in names * 2:  # warm-up
-        for _ in range(args.calls // 4):
-            sides[name]()
-    batch.force_flush()
-    for r in range(args.rounds):
-        for name in names[r % len(names):] + names[:r % len(names)]:
-            gc.collect()
-            gc.disable()
-            start = time.perf_counter_ns()
-            for _ in range(args.calls):
-                sides[name]()
-            times[name].append((time.perf_counter_ns() - start) / args.calls)
-            gc.enable()
-            batch.force_flush()
-        if "hand" in times:
-            added_hand = times["hand"][-1] - times["plain"][-1]
-            if added_hand > 0:
-                ratios.append((times["ours"][-1] - times["plain"][-1]) / added_hand)
+    times, ratios = measure(sides, args.rounds, args.calls, batch)
     _wrappers.active = True
     med = {name: statistics.median(values) for name, values in times.items()}
     kind = "streamed" if args.stream else "not streamed"
