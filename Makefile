@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench backends clean
+.PHONY: demo test test-mcp2 bench backends clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# The mcp 2.x test, in its own venv (the main one holds mcp 1.x).
+test-mcp2:
+	bash scripts/mcp2-tests.sh
+
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
@@ -26,4 +30,4 @@ backends:
 	bash scripts/backends-venv.sh
 
 clean:
-	rm -rf $(VENV) .venv-backends .venv-peers .venv-anthropic0 traces build src/*.egg-info
+	rm -rf $(VENV) .venv-backends .venv-peers .venv-mcp2 .venv-anthropic0 traces build src/*.egg-info

@@ -4,8 +4,9 @@
 
 Each case runs in its own interpreter (the OpenTelemetry API takes one global tracer
 provider per process, and imports must be measured cold). Cases 1–6 and 9 are this
-directory's ``cases_*.py``; 7, 8, 10 and 11 are the scripts of the parts they measure
-(``jsonl_throughput.py``, ``openai_overhead.py``, ``stats_million.py``, ``resilience.py``),
+directory's ``cases_*.py``; 7, 8, 10, 11 and 12 are the scripts of the parts they measure
+(``jsonl_throughput.py``, ``openai_overhead.py``, ``stats_million.py``, ``resilience.py``,
+``mcp_overhead.py``),
 whose figures are read from their output. Every ratio compares a subject with a reference
 measured in the same run; absolute times are for information (the machine is shared).
 ``peers.py`` (other tracing libraries) runs under ``.venv-peers`` when that exists.
@@ -163,6 +164,7 @@ CASES = {
     "9": lambda q: own_script("9", "import actiontrace", "cases_import.py"),
     "10": case10,
     "11": case11,
+    "12": lambda q: own_script("12", "MCP call_tool", "mcp_overhead.py"),
     "peers": peers,
 }
 # Which group of CASES produces a given case number.
@@ -212,7 +214,7 @@ def machine() -> str:
     except (OSError, StopIteration):
         pass
     versions = []
-    for dist in ("opentelemetry-api", "opentelemetry-sdk", "wrapt", "openai", "actiontrace"):
+    for dist in ("opentelemetry-api", "opentelemetry-sdk", "wrapt", "openai", "mcp", "actiontrace"):
         try:
             versions.append(f"{dist} {metadata.version(dist)}")
         except metadata.PackageNotFoundError:
@@ -225,14 +227,14 @@ def machine() -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer rounds and smaller inputs (a smoke run)")
-    ap.add_argument("--only", nargs="*", default=[], help="case numbers (1-11) or 'peers'")
+    ap.add_argument("--only", nargs="*", default=[], help="case numbers (1-12) or 'peers'")
     ap.add_argument("--markdown", metavar="FILE", help="also write the table as Markdown")
     ap.add_argument("--json", metavar="FILE", help="also write every row as JSON")
     args = ap.parse_args()
     if args.quick:
         os.environ["ACTIONTRACE_BENCH_QUICK"] = "1"
     groups = []
-    for case in args.only or ["sdk", "3", "5", "7", "8", "8a", "9", "10", "11", "peers"]:
+    for case in args.only or ["sdk", "3", "5", "7", "8", "8a", "9", "10", "11", "12", "peers"]:
         group = GROUP.get(case, case)
         if group not in CASES:
             ap.error(f"unknown case {case!r}")
@@ -249,7 +251,7 @@ def main() -> int:
             got = [H.Result(group, "bench", note=f"error: {type(exc).__name__}: {exc}")]
         print(f"{time.perf_counter() - t0:.0f} s", flush=True)
         rows += got
-    order = {c: i for i, c in enumerate(["1", "2", "3", "4", "5", "6", "7", "8", "8a", "9", "10", "11", "peers"])}
+    order = {c: i for i, c in enumerate(["1", "2", "3", "4", "5", "6", "7", "8", "8a", "9", "10", "11", "12", "peers"])}
     rows.sort(key=lambda r: order.get(r.case, 99))
     print()
     print(table(rows))

@@ -119,3 +119,24 @@ TokenType = _gen_ai.GenAiTokenTypeValues
 METER_NAME = "actiontrace"
 TOOL_DURATION_METRIC = "actiontrace.tool.duration"
 TOOL_ERRORS_METRIC = "actiontrace.tool.errors"
+
+# --- MCP (GenAI semantic conventions v1.41, docs/gen-ai/mcp.md) ----------------
+# Spelled out: the semconv package marks its mcp_* names deprecated (they moved to the GenAI repo).
+MCP_METHOD_NAME = "mcp.method.name"
+MCP_SESSION_ID = "mcp.session.id"
+MCP_PROTOCOL_VERSION = "mcp.protocol.version"
+MCP_RESOURCE_URI = "mcp.resource.uri"
+GEN_AI_PROMPT_NAME = "gen_ai.prompt.name"
+JSONRPC_REQUEST_ID = "jsonrpc.request.id"
+RPC_RESPONSE_STATUS_CODE = "rpc.response.status_code"
+NETWORK_TRANSPORT = "network.transport"
+NETWORK_PROTOCOL_NAME = "network.protocol.name"
+NETWORK_PROTOCOL_VERSION = "network.protocol.version"
+CLIENT_ADDRESS = "client.address"
+CLIENT_PORT = "client.port"
+MCP_CLIENT_OPERATION_DURATION_METRIC = "mcp.client.operation.duration"
+MCP_SERVER_OPERATION_DURATION_METRIC = "mcp.server.operation.duration"
+MCP_CLIENT_SESSION_DURATION_METRIC = "mcp.client.session.duration"
+MCP_SERVER_SESSION_DURATION_METRIC = "mcp.server.session.duration"
+# A CallToolResult with isError set (the conventions' low-cardinality value).
+MCP_TOOL_ERROR = "tool_error"

@@ -19,7 +19,7 @@ from ..reading._reader import Span, ns_to_iso, read_spans
 from ._render import Style, one_line
 from ._stats import StatsCollector
 from ._html_page import REPORT_CSS, REPORT_JS
-from ._tree import Node, Trace
+from ._tree import Node, Trace, mcp_server_name
 
 HELP = "write a self-contained HTML report: waterfall per trace, decision tree, stats"
 
@@ -53,9 +53,16 @@ def _span_json(span: Span, t0: int) -> dict[str, Any]:
         etype, message = str(a.get(A.ERROR_TYPE) or ""), span.status_message
         text = message if (not etype or message.startswith(etype)) else f"{etype}: {message}" if message else etype
         out["error"] = one_line(text, 300)
-    for key, attr in (("in", A.INPUT), ("out", A.OUTPUT)):
-        if a.get(attr) not in (None, ""):
-            out[key] = one_line(a[attr], 400)
+    for key, attr, tool_attr in (("in", A.INPUT, A.GEN_AI_TOOL_CALL_ARGUMENTS),
+                                 ("out", A.OUTPUT, A.GEN_AI_TOOL_CALL_RESULT)):
+        value = a.get(attr)
+        if value in (None, "") and A.MCP_METHOD_NAME in a:
+            value = a.get(tool_attr)  # MCP spans carry the conventions' names only
+        if value not in (None, ""):
+            out[key] = one_line(value, 400)
+    server = mcp_server_name(span)
+    if server:
+        out["service"] = server
     if span.input_tokens or span.output_tokens:
         out["tokens"] = [span.input_tokens, span.output_tokens]
     if span.cost_usd:

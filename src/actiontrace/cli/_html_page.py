@@ -169,7 +169,7 @@ REPORT_JS = r"""
       name.style.paddingLeft = (6 + s.depth * 16) + "px";
       name.className = "name span-name";
       add(name, el("span", "type", s.type));
-      add(name, document.createTextNode(s.name));
+      add(name, document.createTextNode(s.name + (s.service ? " @" + s.service : "")));
       if (s.status === "error") add(name, el("span", "err", " \u2716"));
       name.title = s.name + " \u2014 " + dur(s.dur) + (s.error ? " \u2014 " + s.error : "");
       var cell = add(wf, el("div", "bar-cell"));
@@ -184,6 +184,7 @@ REPORT_JS = r"""
       else label.style.right = "calc(" + (100 - left) + "% + 4px)";
       var lines = [];
       if (s.model) lines.push("model: " + s.model);
+      if (s.service) lines.push("server: " + s.service);
       if (s.error) lines.push("error: " + s.error);
       if (s.in) lines.push("in:  " + s.in);
       if (s.out) lines.push("out: " + s.out);

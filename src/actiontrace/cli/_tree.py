@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from .. import _vocabulary as A
 from ..reading._reader import Span
+
+
+def mcp_server_name(span: Span) -> str | None:
+    """The service that handled an MCP request (its server span's service name), else None."""
+    if span.kind_name != "server" or A.MCP_METHOD_NAME not in span.attributes:
+        return None
+    name = span.resource.get("service.name")
+    return str(name) if name else None
 
 
 class Node:

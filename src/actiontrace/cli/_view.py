@@ -10,7 +10,7 @@ import sys
 from .. import _vocabulary as A
 from ..reading._reader import Span, read_spans
 from ._render import Style, fmt_cost, fmt_duration, fmt_int, one_line, terminal_width
-from ._tree import Node, Trace, group_traces
+from ._tree import Node, Trace, group_traces, mcp_server_name
 
 HELP = "show each trace as a tree of spans"
 
@@ -83,11 +83,14 @@ def _render_node(node: Node, parent: Node | None, prefix: str, last: bool, level
     if io and node.span is not None:
         budget = max(20, width - len(child_prefix) - 8)
         attrs = node.span.attributes
-        for key, messages_key, label in ((A.INPUT, A.GEN_AI_INPUT_MESSAGES, "in"),
-                                         (A.OUTPUT, A.GEN_AI_OUTPUT_MESSAGES, "out")):
+        for key, messages_key, tool_key, label in (
+                (A.INPUT, A.GEN_AI_INPUT_MESSAGES, A.GEN_AI_TOOL_CALL_ARGUMENTS, "in"),
+                (A.OUTPUT, A.GEN_AI_OUTPUT_MESSAGES, A.GEN_AI_TOOL_CALL_RESULT, "out")):
             value = attrs.get(key)
             if value in (None, ""):
                 value = last_message(attrs.get(messages_key))
+            if value in (None, "") and A.MCP_METHOD_NAME in attrs:
+                value = attrs.get(tool_key)  # MCP spans carry the conventions' names only
             if value not in (None, ""):
                 pipe = "│ " if node.children and (depth is None or level < depth) else "  "
                 lines.append(child_prefix + pipe + style(f"{label}: " + one_line(value, budget), "dim"))
@@ -132,6 +135,9 @@ def _describe(node: Node, parent: Node | None, style: Style) -> str:
     span: Span = node.span
     parts = [style(span.name, "bold")]
     parts.append(style(span.span_type or span.kind_name, "cyan"))
+    server = mcp_server_name(span)
+    if server:
+        parts.append(style(f"@{server}", "magenta"))
     parts.append(fmt_duration(span.duration_ms))
     if parent is not None and parent.duration_ms > 0:
         parts.append(f"{min(999.9, span.duration_ms / parent.duration_ms * 100):.1f}%")

@@ -27,9 +27,8 @@ class SessionSpanProcessor(SpanProcessor):
     def on_start(self, span, parent_context=None) -> None:
         try:
             scope = span.instrumentation_scope
-            if scope is not None and (scope.name == _stamping.TRACER_NAME
-                                      or scope.name.startswith(_stamping.SCOPE_PREFIX)):
-                return  # stamped by our span starter
+            if scope is not None and scope.name in _stamping.STARTER_SCOPES:  # stamped by our span starter
+                return
             _add_to_starting_span(span, _stamping.stamps(span.name, span.attributes, parent_context))
         except Exception:
             tracing_failed("SessionSpanProcessor.on_start")

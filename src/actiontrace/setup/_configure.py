@@ -88,23 +88,23 @@ def _otlp_settings(endpoint: str | None, protocol: str | None) -> tuple[str | No
     return endpoint, protocol
 
 
-# Client libraries configure() can instrument: name -> (module, instrumentor class).
-_INSTRUMENTATIONS = {
-    "openai": ("actiontrace.instrumentation.openai", "OpenAIInstrumentor"),
-    "anthropic": ("actiontrace.instrumentation.anthropic", "AnthropicInstrumentor"),
+# Instrumentation name (also the instrumented package's import name) -> its instrumentor.
+_INSTRUMENTORS = {
+    "openai": "actiontrace.instrumentation.openai:OpenAIInstrumentor",
+    "anthropic": "actiontrace.instrumentation.anthropic:AnthropicInstrumentor",
+    "mcp": "actiontrace.instrumentation.mcp:MCPInstrumentor",
 }
 
 
 def _default_instruments() -> list[str]:
-    return [name for name in _INSTRUMENTATIONS if importlib.util.find_spec(name) is not None]
+    return [name for name in _INSTRUMENTORS if importlib.util.find_spec(name) is not None]
 
 
 def _instrument(names: Iterable[str], provider) -> None:
     for name in names:
-        if name not in _INSTRUMENTATIONS:
-            available = ", ".join(repr(n) for n in _INSTRUMENTATIONS)
-            raise ValueError(f"unknown instrumentation {name!r}; available: {available}")
-        module, cls = _INSTRUMENTATIONS[name]
+        if name not in _INSTRUMENTORS:
+            raise ValueError(f"unknown instrumentation {name!r}; available: {', '.join(map(repr, _INSTRUMENTORS))}")
+        module, cls = _INSTRUMENTORS[name].split(":")
         instrumentor = getattr(importlib.import_module(module), cls)()
         if not instrumentor.is_instrumented_by_opentelemetry:
             instrumentor.instrument(tracer_provider=provider)
@@ -134,7 +134,7 @@ def configure(
       (headers, timeout, compression and certificate are read by the exporter itself).
     - ``capture_content``: record arguments/results and LLM messages (default on;
       ``ACTIONTRACE_CAPTURE_CONTENT=false`` turns it off).
-    - ``instrument``: client libraries to instrument (``"openai"``, ``"anthropic"``); default: those installed.
+    - ``instrument``: client libraries to instrument (``"openai"``, ``"anthropic"``, ``"mcp"``); default: each one installed.
     - ``redactor``: a ``actiontrace.redaction.Redactor`` replacing the default rules.
     - ``span_processors``: extra exporting processors; they are put behind redaction too.
     - ``session_baggage``: also send session values to other services as W3C baggage

@@ -32,8 +32,8 @@ def begin(
 ) -> Span:
     """Start a span (not made current). Attributes go in at start so samplers and
     ``on_start`` processors see them, session values and path included (``_stamping``).
-    ``tracer``: an instrumentation's own (scope ``actiontrace.<something>``), else actiontrace's.
-    Never raises: a failure yields a non-recording span."""
+    ``tracer``: an instrumentation's own tracer (its scope name must be registered with
+    ``_stamping.starter_scope``). Never raises: a failure yields a non-recording span."""
     attrs = {A.SPAN_TYPE: span_type}
     if attributes:
         attrs.update(attributes)

@@ -9,10 +9,11 @@ from typing import Any
 from opentelemetry import trace
 
 from ..._version import __version__
+from ...context import _stamping
 from . import _fields as F
 from ._accumulate import MessageStreamAccumulator
 
-SCOPE = "actiontrace.instrumentation.anthropic"
+SCOPE = _stamping.starter_scope("actiontrace.instrumentation.anthropic")  # stamped by the starter
 _TRACER = trace.get_tracer(SCOPE, __version__)
 
 # Client classes whose name says which platform serves them, for clients without the
