@@ -1,5 +1,7 @@
 """configure() turns the Anthropic instrumentation on when the client is installed (and
-``instrument=[...]`` picks it by name): checked in a fresh interpreter against the replay server."""
+``instrument=[...]`` picks it by name), without importing the client itself (about a second):
+the application's own ``import anthropic`` gets the instrumented client. Checked in a fresh
+interpreter against the replay server."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 exporter = InMemorySpanExporter()
 kwargs = json.loads(sys.argv[1])
 actiontrace.configure(jsonl_path=None, metrics=False, span_processors=[SimpleSpanProcessor(exporter)], **kwargs)
+assert "anthropic" not in sys.modules, "configure() imported anthropic"  # instrumented when the app imports it
 import anthropic
 with anthropic.Anthropic(base_url=os.environ["REPLAY_URL"], api_key="t", max_retries=0) as client:
     client.messages.create(model="claude-haiku-4-5", max_tokens=5, messages=[{"role": "user", "content": "Hi"}])

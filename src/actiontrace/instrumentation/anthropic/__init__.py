@@ -15,6 +15,9 @@ clients becomes one CLIENT span following the OpenTelemetry GenAI conventions (A
 scope ``actiontrace.instrumentation.anthropic``. ``count_tokens`` gets no span of ours: it is
 no inference (a client with native spans keeps its own span for it).
 
+``instrument()`` before anything imported ``anthropic`` waits for that import (``configure()``
+then costs nothing to applications that have the client installed and never use it).
+
 The client's own spans (``anthropic`` 1.x and later) are switched off for the calls traced
 here, so each call has one span; ``uninstrument()`` switches them back on.
 
@@ -42,26 +45,39 @@ class AnthropicInstrumentor(BaseInstrumentor):
     """Instruments the ``anthropic`` client classes, so clients made before and after are covered."""
 
     _wrapped: list[tuple[type, str]] = []
+    _pending: Any = None  # the import hook, while anthropic is not imported yet
 
     def instrumentation_dependencies(self) -> Collection[str]:
         return _instruments
 
     def _instrument(self, **kwargs: Any) -> None:
+        import sys
+
+        from . import _wrappers  # noqa: F401  (before genai._call: it imports the openai package first)
+        from ...genai._call import settings
+        from ..mcp import _import_hook
+
+        if "suppress_http_instrumentation" in kwargs:
+            settings.suppress_http = bool(kwargs["suppress_http_instrumentation"])
+        if "anthropic" in sys.modules:
+            self._activate()
+        else:  # configure() in an application that may never import anthropic: wait until it does
+            AnthropicInstrumentor._pending = _import_hook.when_imported("anthropic", self._activate)
+
+    def _activate(self) -> None:
         import importlib
 
         import wrapt
 
         from . import _native, _wrappers
-        from ...genai._call import IN_CALL, settings
+        from ...genai._call import IN_CALL
 
-        if "suppress_http_instrumentation" in kwargs:
-            settings.suppress_http = bool(kwargs["suppress_http_instrumentation"])
         for module_name, cls_name, is_async in _TARGETS:
             try:
                 cls = getattr(importlib.import_module(module_name), cls_name)
             except (ImportError, AttributeError):
                 continue
-            if "request" not in cls.__dict__:
+            if "request" not in cls.__dict__ or hasattr(cls.__dict__["request"], "__wrapped__"):
                 continue
             wrapt.wrap_function_wrapper(cls, "request", _wrappers.async_request if is_async else _wrappers.sync_request)
             AnthropicInstrumentor._wrapped.append((cls, "request"))
@@ -71,8 +87,11 @@ class AnthropicInstrumentor(BaseInstrumentor):
     def _uninstrument(self, **kwargs: Any) -> None:
         from opentelemetry.instrumentation.utils import unwrap
 
+        from ..mcp import _import_hook
         from . import _native, _wrappers
 
+        _import_hook.cancel(AnthropicInstrumentor._pending)
+        AnthropicInstrumentor._pending = None
         _wrappers.active = False
         _native.restore()
         while AnthropicInstrumentor._wrapped:
