@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the mcp 2.x test (tests/instrumentation/mcp/test_mcp2_sdk_spans.py) in a second venv
+# Runs the mcp 2.x test (tests/instrumentation/mcp/mcp2_sdk_spans.py) in a second venv
 # holding the newest mcp 2.x; the main venv (the `test` extra) holds the newest 1.x.
 # Idempotent install: a stamp file records a finished one; rerunning only runs the test.
 set -euo pipefail
@@ -19,4 +19,4 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "${PACKAGES[*]}" ]; then
     "$VENV/bin/python" -m pip install --quiet "${PACKAGES[@]}"
     echo "${PACKAGES[*]}" > "$STAMP"
 fi
-PYTHONPATH=src:tests "$VENV/bin/python" -m pytest -q -p no:cacheprovider tests/instrumentation/mcp/test_mcp2_sdk_spans.py
+PYTHONPATH=src:tests "$VENV/bin/python" -m pytest -q -p no:cacheprovider tests/instrumentation/mcp/mcp2_sdk_spans.py
