@@ -4,9 +4,9 @@
 
 Each case runs in its own interpreter (the OpenTelemetry API takes one global tracer
 provider per process, and imports must be measured cold). Cases 1–6 and 9 are this
-directory's ``cases_*.py``; 7, 8, 10, 11 and 12 are the scripts of the parts they measure
+directory's ``cases_*.py``; 7, 8, 10, 11, 12 and 13 are the scripts of the parts they measure
 (``jsonl_throughput.py``, ``openai_overhead.py``, ``stats_million.py``, ``resilience.py``,
-``mcp_overhead.py``),
+``mcp_overhead.py``, ``openai_agents_overhead.py``),
 whose figures are read from their output. Every ratio compares a subject with a reference
 measured in the same run; absolute times are for information (the machine is shared).
 ``peers.py`` (other tracing libraries) runs under ``.venv-peers`` when that exists.
@@ -165,6 +165,7 @@ CASES = {
     "10": case10,
     "11": case11,
     "12": lambda q: own_script("12", "MCP call_tool", "mcp_overhead.py"),
+    "13": lambda q: own_script("13", "Agents SDK bridge", "openai_agents_overhead.py"),
     "peers": peers,
 }
 # Which group of CASES produces a given case number.
@@ -234,7 +235,7 @@ def main() -> int:
     if args.quick:
         os.environ["ACTIONTRACE_BENCH_QUICK"] = "1"
     groups = []
-    for case in args.only or ["sdk", "3", "5", "7", "8", "8a", "9", "10", "11", "12", "peers"]:
+    for case in args.only or ["sdk", "3", "5", "7", "8", "8a", "9", "10", "11", "12", "13", "peers"]:
         group = GROUP.get(case, case)
         if group not in CASES:
             ap.error(f"unknown case {case!r}")
@@ -251,7 +252,7 @@ def main() -> int:
             got = [H.Result(group, "bench", note=f"error: {type(exc).__name__}: {exc}")]
         print(f"{time.perf_counter() - t0:.0f} s", flush=True)
         rows += got
-    order = {c: i for i, c in enumerate(["1", "2", "3", "4", "5", "6", "7", "8", "8a", "9", "10", "11", "12", "peers"])}
+    order = {c: i for i, c in enumerate(["1", "2", "3", "4", "5", "6", "7", "8", "8a", "9", "10", "11", "12", "13", "peers"])}
     rows.sort(key=lambda r: order.get(r.case, 99))
     print()
     print(table(rows))

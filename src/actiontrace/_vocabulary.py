@@ -140,3 +140,15 @@ MCP_CLIENT_SESSION_DURATION_METRIC = "mcp.client.session.duration"
 MCP_SERVER_SESSION_DURATION_METRIC = "mcp.server.session.duration"
 # A CallToolResult with isError set (the conventions' low-cardinality value).
 MCP_TOOL_ERROR = "tool_error"
+# --- OpenAI Agents SDK bridge: what its spans carry that the conventions do not name yet ---
+AGENTS_TRACE_ID = "actiontrace.openai_agents.trace_id"  # the SDK's own trace id, to find it in its dashboard
+AGENTS_SPAN_TYPE = "actiontrace.openai_agents.span_type"  # the SDK's span kind (custom, mcp_tools, ...)
+AGENT_HANDOFFS = "actiontrace.agent.handoffs"
+AGENT_TOOLS = "actiontrace.agent.tools"
+AGENT_OUTPUT_TYPE = "actiontrace.agent.output_type"
+HANDOFF_FROM_AGENT = "actiontrace.handoff.from_agent"
+HANDOFF_TO_AGENT = "actiontrace.handoff.to_agent"
+GUARDRAIL_NAME = "actiontrace.guardrail.name"
+GUARDRAIL_TRIGGERED = "actiontrace.guardrail.triggered"
+MCP_SERVER = "actiontrace.mcp.server"
+MCP_TOOLS = "actiontrace.mcp.tools"

@@ -88,23 +88,29 @@ def _otlp_settings(endpoint: str | None, protocol: str | None) -> tuple[str | No
     return endpoint, protocol
 
 
-# Instrumentation name (also the instrumented package's import name) -> its instrumentor.
+# Instrumentation name -> (the instrumented package's import name, its instrumentor).
 _INSTRUMENTORS = {
-    "openai": "actiontrace.instrumentation.openai:OpenAIInstrumentor",
-    "anthropic": "actiontrace.instrumentation.anthropic:AnthropicInstrumentor",
-    "mcp": "actiontrace.instrumentation.mcp:MCPInstrumentor",
+    "openai": ("openai", "actiontrace.instrumentation.openai:OpenAIInstrumentor"),
+    "anthropic": ("anthropic", "actiontrace.instrumentation.anthropic:AnthropicInstrumentor"),
+    "mcp": ("mcp", "actiontrace.instrumentation.mcp:MCPInstrumentor"),
+    "openai_agents": ("agents", "actiontrace.instrumentation.openai_agents:OpenAIAgentsInstrumentor"),
 }
 
 
 def _default_instruments() -> list[str]:
-    return [name for name in _INSTRUMENTORS if importlib.util.find_spec(name) is not None]
+    return [name for name, (module, _) in _INSTRUMENTORS.items() if importlib.util.find_spec(module) is not None]
 
 
 def _instrument(names: Iterable[str], provider) -> None:
     for name in names:
         if name not in _INSTRUMENTORS:
             raise ValueError(f"unknown instrumentation {name!r}; available: {', '.join(map(repr, _INSTRUMENTORS))}")
-        module, cls = _INSTRUMENTORS[name].split(":")
+        if name == "openai_agents":  # instrumented when the application imports it, not here
+            from ..instrumentation.openai_agents._on_import import instrument_when_imported
+
+            instrument_when_imported(tracer_provider=provider)
+            continue
+        module, cls = _INSTRUMENTORS[name][1].split(":")
         instrumentor = getattr(importlib.import_module(module), cls)()
         if not instrumentor.is_instrumented_by_opentelemetry:
             instrumentor.instrument(tracer_provider=provider)
@@ -134,7 +140,7 @@ def configure(
       (headers, timeout, compression and certificate are read by the exporter itself).
     - ``capture_content``: record arguments/results and LLM messages (default on;
       ``ACTIONTRACE_CAPTURE_CONTENT=false`` turns it off).
-    - ``instrument``: client libraries to instrument (``"openai"``, ``"anthropic"``, ``"mcp"``); default: each one installed.
+    - ``instrument``: client libraries to instrument (``"openai"``, ``"anthropic"``, ``"mcp"``, ``"openai_agents"``); default: each one installed.
     - ``redactor``: a ``actiontrace.redaction.Redactor`` replacing the default rules.
     - ``span_processors``: extra exporting processors; they are put behind redaction too.
     - ``session_baggage``: also send session values to other services as W3C baggage
