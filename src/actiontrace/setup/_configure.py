@@ -140,7 +140,8 @@ def configure(
       (headers, timeout, compression and certificate are read by the exporter itself).
     - ``capture_content``: record arguments/results and LLM messages (default on;
       ``ACTIONTRACE_CAPTURE_CONTENT=false`` turns it off).
-    - ``instrument``: client libraries to instrument (``"openai"``, ``"anthropic"``, ``"mcp"``, ``"openai_agents"``); default: each one installed.
+    - ``instrument``: client libraries to instrument (``"openai"``, ``"anthropic"``, ``"mcp"``,
+      ``"openai_agents"``); default: each one installed.
     - ``redactor``: a ``actiontrace.redaction.Redactor`` replacing the default rules.
     - ``span_processors``: extra exporting processors; they are put behind redaction too.
     - ``session_baggage``: also send session values to other services as W3C baggage
