@@ -1,4 +1,5 @@
-"""Every attribute name actiontrace writes, in one place.
+"""Every attribute name actiontrace writes, and the context keys, markers and limits its
+modules share, in one place.
 
 GenAI, session, user, server and error names come from
 ``opentelemetry-semantic-conventions`` (v1.41 GenAI conventions); only what the
@@ -7,6 +8,7 @@ conventions lack is defined here, under the single ``actiontrace.`` prefix.
 
 from __future__ import annotations
 
+from opentelemetry.context import create_key
 from opentelemetry.semconv._incubating.attributes import gen_ai_attributes as _gen_ai
 from opentelemetry.semconv._incubating.attributes import openai_attributes as _openai
 # Re-exported so the rest of the package imports names from here alone.
@@ -49,8 +51,6 @@ OPENAI_RESPONSE_SYSTEM_FINGERPRINT = _openai.OPENAI_RESPONSE_SYSTEM_FINGERPRINT
 OPENAI_RESPONSE_SERVICE_TIER = _openai.OPENAI_RESPONSE_SERVICE_TIER
 
 # --- our own, where the conventions are silent -------------------------------
-PREFIX = "actiontrace."
-
 # What kind of unit of work a span is: action, tool, llm, agent, workflow, event.
 SPAN_TYPE = "actiontrace.span.type"
 # Captured arguments and result, as bounded JSON.
@@ -113,7 +113,7 @@ OPENAI_REQUEST_SERVICE_TIER = _openai.OPENAI_REQUEST_SERVICE_TIER
 # The conventions have no reasoning-effort request attribute yet.
 REQUEST_REASONING_EFFORT = "actiontrace.request.reasoning_effort"
 
-# --- metrics (issue 6): GenAI token type, and our per-tool instruments ---------
+# --- metrics: GenAI token type, and our per-tool instruments -------------------
 GEN_AI_TOKEN_TYPE = _gen_ai.GEN_AI_TOKEN_TYPE
 TokenType = _gen_ai.GenAiTokenTypeValues
 METER_NAME = "actiontrace"
@@ -152,3 +152,28 @@ GUARDRAIL_NAME = "actiontrace.guardrail.name"
 GUARDRAIL_TRIGGERED = "actiontrace.guardrail.triggered"
 MCP_SERVER = "actiontrace.mcp.server"
 MCP_TOOLS = "actiontrace.mcp.tools"
+
+# --- context keys: what actiontrace keeps in the OpenTelemetry context -------
+# A tool call id given by the caller (``with tool_call_id("call_1"):``) for the next tool span.
+TOOL_CALL_ID_KEY = create_key("actiontrace-tool-call-id")
+# The enclosing agent's or workflow's totals, next to the span, so one attach/detach covers both.
+TOTALS_KEY = create_key("actiontrace-totals")
+# Set while an instrumented LLM call runs: a nested instrumented call (a helper that calls
+# create() internally) then passes through, so one API call is one span.
+LLM_CALL_KEY = create_key("actiontrace-llm-call")
+
+# --- markers and limits --------------------------------------------------------
+# What replaces a secret: ``[REDACTED:<rule-id>]``.
+REDACTION_MARKER = "[REDACTED:{}]"
+# String attribute values longer than this are cut on export (OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT wins).
+DEFAULT_MAX_VALUE_CHARS = 65536
+
+
+def truncation_marker(original_length: int, unit: str = "chars") -> str:
+    """What follows a cut value, naming what the whole had: ``…[truncated: 5000 chars]``
+    (or ``items``, ``bytes``, ``values``)."""
+    return f"…[truncated: {original_length} {unit}]"
+
+
+def redaction_marker(rule_id: str) -> str:
+    return REDACTION_MARKER.format(rule_id)

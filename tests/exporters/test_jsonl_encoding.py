@@ -19,7 +19,7 @@ from opentelemetry.trace import TraceState, set_span_in_context
 from opentelemetry.sdk.trace.export import SpanExportResult
 
 from actiontrace.exporters import JsonlSpanExporter, iter_spans_from_line, read_lines
-from actiontrace.exporters._otlp_json import TRUNCATION_MARKER
+from actiontrace._vocabulary import truncation_marker
 from support.otlp_json_validator import assert_valid_line, compare_with_sdk_span, spans_from_line, to_proto, validate_line
 
 
@@ -186,12 +186,24 @@ def test_long_values_are_truncated_before_encoding_with_marker(tmp_path):
     (line,) = _all_lines(jsonl.directory)
     assert_valid_line(line)
     (span,) = iter_spans_from_line(line)
-    marked = "é" * 100 + TRUNCATION_MARKER.format(n=5000)
+    marked = "é" * 100 + truncation_marker(5000)
     assert span["attributes"]["v"] == marked
     assert span["attributes"]["vs"] == [marked, "short"]
     assert span["events"][0]["attributes"]["v"] == marked
     assert span["status_message"] == marked
     assert "5000" in marked
+
+
+def test_long_ascii_values_with_escapes_are_cut_with_the_marker(tmp_path):
+    provider, memory, jsonl = _pipeline(tmp_path, max_value_chars=300)
+    long = ('say "hi" \\ then\n' * 100)  # quotes, backslashes, newlines: all escaped
+    provider.get_tracer("t").start_span("s", attributes={"v": long, "short": long[:200] + "\u0001" * 200}).end()
+    provider.shutdown()
+    (line,) = _all_lines(jsonl.directory)
+    assert_valid_line(line)
+    (span,) = iter_spans_from_line(line)
+    assert span["attributes"]["v"] == long[:300] + truncation_marker(len(long))
+    assert span["attributes"]["short"] == (long[:200] + "\u0001" * 100) + truncation_marker(400)
 
 
 def test_env_attribute_length_limit_is_the_default(tmp_path, monkeypatch):
@@ -203,7 +215,7 @@ def test_env_attribute_length_limit_is_the_default(tmp_path, monkeypatch):
     provider.shutdown()
     (line,) = _all_lines(jsonl.directory)
     (span,) = iter_spans_from_line(line)
-    assert span["attributes"]["v"] == "x" * 10 + TRUNCATION_MARKER.format(n=50)
+    assert span["attributes"]["v"] == "x" * 10 + truncation_marker(50)
 
 
 def test_awkward_strings_stay_one_valid_line(tmp_path):

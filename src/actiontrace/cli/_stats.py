@@ -17,6 +17,7 @@ from collections import OrderedDict
 from typing import Any, Iterable
 
 from .. import _vocabulary as A
+from .._naming import agent_from_span_name
 from ._histogram import LogHistogram
 from ..reading._reader import Span, ns_to_iso, read_spans
 from ._render import Style, fmt_cost, fmt_duration, fmt_int, fmt_pct, one_line, table
@@ -234,7 +235,7 @@ class StatsCollector:
     def _track_agent(self, span: Span) -> None:
         name = str(span.attributes.get(A.GEN_AI_AGENT_NAME) or "")
         if not name:
-            name = span.name[len("invoke_agent "):] if span.name.startswith("invoke_agent ") else span.name
+            name = agent_from_span_name(span.name)
         entry = self.agents.get(name)
         if entry is None:
             entry = self.agents[name] = [0, 0, []]

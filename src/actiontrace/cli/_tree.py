@@ -29,10 +29,6 @@ class Node:
         self.missing_id = missing_id  # set on placeholders only
 
     @property
-    def is_placeholder(self) -> bool:
-        return self.span is None
-
-    @property
     def start_ns(self) -> int:
         if self.span is not None:
             return self.span.start_ns
@@ -91,10 +87,6 @@ class Trace:
     @property
     def cost_usd(self) -> float:
         return sum(s.cost_usd for s in self.spans)
-
-    @property
-    def has_root(self) -> bool:
-        return any(not s.parent_span_id for s in self.spans)
 
 
 def _build(spans: list[Span]) -> list[Node]:

@@ -17,7 +17,7 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 from .. import _vocabulary as A
 from ..spans import _capture
 from ..spans._decorators import action as _action
-from ..spans._kinds import llm_span_name
+from .._naming import llm_span_name
 from .._safety import tracing_failed
 from ..spans._starter import begin, end_span
 

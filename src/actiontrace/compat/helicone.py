@@ -16,7 +16,7 @@ from opentelemetry.trace import SpanKind
 
 from .. import _vocabulary as A
 from ..spans import _capture
-from ..spans._kinds import llm_span_name
+from .._naming import llm_span_name, tool_span_name
 from .._safety import tracing_failed
 from ..context._session import _Scope, current_session_attributes, session_from_headers
 from ..spans._starter import traced
@@ -54,7 +54,7 @@ def _span_shape(request: Any) -> tuple[str, str, SpanKind, Dict[str, Any], Any]:
             A.GEN_AI_TOOL_NAME: tool_name,
             A.GEN_AI_TOOL_TYPE: "function",
         }
-        return f"execute_tool {tool_name}", "tool", SpanKind.INTERNAL, attrs, request.get("input")
+        return tool_span_name(tool_name), "tool", SpanKind.INTERNAL, attrs, request.get("input")
     if kind is None and isinstance(request.get("model"), str):  # a provider request body (chat)
         model = request["model"]
         attrs = {A.GEN_AI_OPERATION_NAME: A.Operation.CHAT.value, A.GEN_AI_REQUEST_MODEL: model}

@@ -29,14 +29,3 @@ def propagate_context_to_threads() -> None:
         return
     wrapt.wrap_function_wrapper(concurrent.futures.ThreadPoolExecutor, "submit", _submit)
     _patched = True
-
-
-def stop_propagating_context_to_threads() -> None:
-    global _patched
-    if not _patched:
-        return
-    submit = concurrent.futures.ThreadPoolExecutor.submit
-    original = getattr(submit, "__wrapped__", None)
-    if original is not None:
-        concurrent.futures.ThreadPoolExecutor.submit = original
-    _patched = False

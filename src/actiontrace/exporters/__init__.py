@@ -1,6 +1,7 @@
 """Exporters that keep traces locally: OTLP/JSON lines in rotating files."""
 
-from ._files import RotatingJsonlWriter, TornLineWarning, read_lines
+from ._torn_lines import TornLineWarning, read_lines
+from ._writer import RotatingJsonlWriter
 from ._jsonl import JsonlSpanExporter
 from ._otlp_json import SpanLineEncoder
 from ..reading._decode import iter_spans_from_line

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 
-from ._files import RotatingJsonlWriter
+from ._writer import RotatingJsonlWriter
 from ._otlp_json import SpanLineEncoder, max_value_chars_from_env
 
 logger = logging.getLogger("actiontrace.exporters")

@@ -27,6 +27,7 @@ from opentelemetry.sdk.trace import ReadableSpan, SpanProcessor
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 
 from .._safety import logger
+from .._sdk import batch_queue, exporter_timeout_s
 
 LOG_INTERVAL_S = 60.0
 DEFAULT_RETRY_AFTER_S = 5.0
@@ -186,10 +187,7 @@ class DropCountingProcessor(SpanProcessor):
         self._inner = inner
         self._endpoint = endpoint
         self._exporter = exporter
-        # The SDK keeps its queue private; without it only the export-side counts exist.
-        batch = getattr(inner, "_batch_processor", None)
-        self._queue = getattr(batch, "_queue", None)
-        self._max = getattr(batch, "_max_queue_size", None)
+        self._queue, self._max = batch_queue(inner)
 
     def on_start(self, span: Any, parent_context: Any = None) -> None:
         self._inner.on_start(span, parent_context=parent_context)
@@ -222,15 +220,6 @@ class DropCountingProcessor(SpanProcessor):
         return len(self._queue) if self._queue is not None else 0
 
 
-def _timeout_s(exporter: Any) -> float:
-    client = getattr(exporter, "_client", None)
-    for obj in (client, exporter):
-        value = getattr(obj, "_timeout", None)
-        if isinstance(value, (int, float)) and value > 0:
-            return float(value)
-    return 10.0
-
-
 def otlp_exporter(endpoint: str | None, protocol: str = "http/protobuf") -> SpanExporter:
     """The SDK OTLP span exporter; headers, timeout, compression and TLS come from OTEL_EXPORTER_OTLP_*."""
     if protocol == "grpc":
@@ -254,7 +243,7 @@ def otlp_span_processor(endpoint: str | None, protocol: str = "http/protobuf", *
     BatchSpanProcessor -> ResilientSpanExporter -> wrap(OTLPSpanExporter).
     """
     raw = exporter if exporter is not None else otlp_exporter(endpoint, protocol)
-    timeout = _timeout_s(raw)
+    timeout = exporter_timeout_s(raw)
     inner = wrap(raw) if wrap is not None else raw
     resilient = ResilientSpanExporter(inner, timeout_s=timeout, retry_after_s=retry_after_s,
                                       endpoint=str(endpoint or "(OTEL_EXPORTER_OTLP_ENDPOINT)"))

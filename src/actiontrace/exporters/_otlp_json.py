@@ -20,10 +20,10 @@ and the round trip through protobuf objects is several times slower (see
 ``bench/jsonl_throughput.py``).
 
 String values longer than ``max_value_chars`` are cut *before* encoding, to
-``max_value_chars`` characters followed by ``TRUNCATION_MARKER`` naming the
-original length, so every line stays valid JSON.
+``max_value_chars`` characters followed by the vocabulary's truncation marker naming the
+original length (``…[truncated: N chars]``), so every line stays valid JSON.
 
-The decoder is in ``_otlp_json_decode``.
+The decoder is in ``reading._decode``.
 """
 
 from __future__ import annotations
@@ -38,9 +38,7 @@ from opentelemetry.trace import SpanKind
 
 from .. import _settings
 from .._sdk import plain_attributes, span_contents
-
-TRUNCATION_MARKER = "...[truncated: original length {n} chars]"
-DEFAULT_MAX_VALUE_CHARS = 65536
+from .._vocabulary import DEFAULT_MAX_VALUE_CHARS, truncation_marker
 
 _NO_LIMIT = float("inf")
 _INT64_MIN = -(2**63)
@@ -90,7 +88,11 @@ class SpanLineEncoder:
         """A JSON string literal, truncated with the marker past the limit."""
         limit = self._limit
         if limit is not None and len(s) > limit:
-            s = s[:limit] + TRUNCATION_MARKER.format(n=len(s))
+            # The marker needs no escaping: close the cut text's literal after it, so a long
+            # ASCII cut keeps _long_string's fast path despite the marker's ellipsis.
+            cut = s[:limit]
+            literal = _q(cut) if len(cut) < _LONG else _long_string(cut)
+            return literal[:-1] + truncation_marker(len(s)) + '"'
         return _q(s) if len(s) < _LONG else _long_string(s)
 
     def any_value(self, v: Any) -> str:
@@ -155,12 +157,6 @@ class SpanLineEncoder:
         parts += ("[", ",".join(entries), "]")
 
     # -- span -----------------------------------------------------------------
-    def span_json(self, span: Any) -> str:
-        """The JSON text of one OTLP ``Span`` object."""
-        parts: list[str] = []
-        self._span_into(parts, span)
-        return "".join(parts)
-
     def _span_into(self, parts: list[str], span: Any) -> None:
         ctx = span.get_span_context()
         parent = span.parent

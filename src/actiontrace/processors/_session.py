@@ -3,13 +3,11 @@ including spans made by other instrumentations or a plain OpenTelemetry tracer."
 
 from __future__ import annotations
 
-from typing import Any
-
-from opentelemetry.attributes import BoundedAttributes
 from opentelemetry.sdk.trace import SpanProcessor
 
 from ..context import _stamping
 from .._safety import tracing_failed
+from .._sdk import add_to_starting_span
 
 
 class SessionSpanProcessor(SpanProcessor):
@@ -29,7 +27,7 @@ class SessionSpanProcessor(SpanProcessor):
             scope = span.instrumentation_scope
             if scope is not None and scope.name in _stamping.STARTER_SCOPES:  # stamped by our span starter
                 return
-            _add_to_starting_span(span, _stamping.stamps(span.name, span.attributes, parent_context))
+            add_to_starting_span(span, _stamping.stamps(span.name, span.attributes, parent_context))
         except Exception:
             tracing_failed("SessionSpanProcessor.on_start")
 
@@ -44,20 +42,3 @@ class SessionSpanProcessor(SpanProcessor):
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         return True
 
-
-def _add_to_starting_span(span: Any, stamps: dict[str, Any]) -> None:
-    """Put ``stamps`` on a span in ``on_start``.
-
-    ``set_attributes`` validates again, under the span's lock: ~15,000 instructions plus
-    ~5,500 per attribute, a quarter of a whole span's cost for the usual six stamps. The
-    stamps are valid already (strings and numbers built by ``_stamping``), and a span in
-    ``on_start`` is not shared with another thread yet: where the SDK's attribute store has
-    room for them and no value-length limit, they go straight into it; otherwise the SDK
-    applies its limits through ``set_attributes``."""
-    store = getattr(span, "_attributes", None)
-    inner = getattr(store, "_dict", None)
-    if (type(store) is BoundedAttributes and type(inner) is dict and store.max_value_len is None
-            and (store.maxlen is None or len(inner) + len(stamps) <= store.maxlen)):
-        inner.update(stamps)
-    else:
-        span.set_attributes(stamps)

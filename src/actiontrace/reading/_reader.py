@@ -26,6 +26,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Iterator
 
 from .. import _vocabulary as A
+from .._naming import entry_span_name, tool_from_span_name
 from ._decode import iter_spans_from_line
 
 __all__ = ["Span", "expand_inputs", "read_spans", "read_lines", "decode_line", "Warn"]
@@ -108,8 +109,7 @@ class Span:
         if value:
             return str(value)
         if self.span_type == "tool":
-            name = self.name
-            return name[len("execute_tool "):] if name.startswith("execute_tool ") else name
+            return tool_from_span_name(self.name)
         return None
 
     @property
@@ -235,7 +235,8 @@ def _derived_id(source: str, nbytes: int) -> str:
     return hashlib.blake2b(source.encode(), digest_size=nbytes).hexdigest()
 
 
-def _decode_entry(doc: dict, source: str) -> Span:
+def _entry_times(doc: dict) -> tuple[int, int]:
+    """(start, end) in ns from whichever of start, end and duration the entry has."""
     start = _parse_time_ns(doc.get("started_at") or doc.get("timestamp"))
     end = _parse_time_ns(doc.get("ended_at"))
     duration = doc.get("duration_ms")
@@ -245,7 +246,10 @@ def _decode_entry(doc: dict, source: str) -> Span:
         start = end - int(duration * 1e6)
     start = start or end or 0
     end = end if end is not None else start
+    return start, end
 
+
+def _entry_attributes(doc: dict) -> dict[str, Any]:
     attrs: dict[str, Any] = {}
     metadata = doc.get("metadata")
     if isinstance(metadata, dict):
@@ -270,21 +274,26 @@ def _decode_entry(doc: dict, source: str) -> Span:
         attrs[A.GEN_AI_CONVERSATION_ID] = doc["conversation_id"]
         attrs.setdefault(A.SESSION_ID, doc["conversation_id"])
     attrs.setdefault(A.SPAN_TYPE, str(doc.get("span_type") or "action"))
+    return attrs
 
+
+def _entry_status(doc: dict) -> int:
     status_text = str(doc.get("status") or "").lower()
+    if status_text in _ERROR_STATUSES or (doc.get("error") and status_text not in _OK_STATUSES):
+        return 2
+    return 1 if status_text in _OK_STATUSES else 0
+
+
+def _decode_entry(doc: dict, source: str) -> Span:
+    start, end = _entry_times(doc)
+    attrs = _entry_attributes(doc)
+    status_code = _entry_status(doc)
     error = doc.get("error")
-    if status_text in _ERROR_STATUSES or (error and status_text not in _OK_STATUSES):
-        status_code = 2
-    elif status_text in _OK_STATUSES:
-        status_code = 1
-    else:
-        status_code = 0
     if error and status_code == 2:
         attrs.setdefault(A.ERROR_TYPE, str(doc.get("error_type") or "error"))
-
     name = str(doc.get("action") or doc.get("name") or doc.get("event_type") or "entry")
-    if doc.get("operation") and not doc.get("name"):
-        name = f"{name}.{doc['operation']}"
+    if not doc.get("name"):
+        name = entry_span_name(name, doc.get("operation"))
     return Span(
         trace_id=_hex_id(doc.get("trace_id"), 16) or _derived_id(source, 16),
         span_id=_hex_id(doc.get("span_id"), 8) or _derived_id(source + "#span", 8),

@@ -14,28 +14,15 @@ import threading
 from typing import Any, Optional
 
 from opentelemetry import trace as trace_api
-from opentelemetry.attributes import BoundedAttributes
 from opentelemetry.sdk.trace import Event, ReadableSpan, SpanProcessor
-from opentelemetry.sdk.util import BoundedList
 from opentelemetry.trace import Status
 
 from .._vocabulary import REDACTED
-from .._sdk import plain_attributes, span_contents
+from .._sdk import (attributes_with_dropped, instrumentation_info, list_with_dropped, on_ending_hook,
+                   plain_attributes, span_contents)
 from ._redactor import Redactor, default_redactor
 
 logger = logging.getLogger("actiontrace")
-
-
-def _attrs(values: dict, dropped: int) -> BoundedAttributes:
-    out = BoundedAttributes(maxlen=None, attributes=values, immutable=True, max_value_len=None)
-    out.dropped = dropped
-    return out
-
-
-def _bounded(items: list, dropped: int) -> BoundedList:
-    out = BoundedList.from_seq(None, items)
-    out.dropped = dropped
-    return out
 
 
 class Drops:
@@ -80,7 +67,7 @@ class RedactingSpanProcessor(SpanProcessor):
         self._inner.on_start(span, parent_context=parent_context)
 
     def _on_ending(self, span: Any) -> None:
-        on_ending = getattr(self._inner, "_on_ending", None)
+        on_ending = on_ending_hook(self._inner)
         if on_ending is not None:
             on_ending(span)
 
@@ -115,9 +102,9 @@ def redact_span(span: ReadableSpan, redactor: Optional[Redactor] = None) -> Read
     audit.extend(hits)
 
     new_events = _redact_each(r, events, "events", audit,
-                              lambda e, a: Event(e.name, _attrs(a, e.dropped_attributes), e.timestamp))
+                              lambda e, a: Event(e.name, attributes_with_dropped(a, e.dropped_attributes), e.timestamp))
     new_links = _redact_each(r, links, "links", audit,
-                             lambda link, a: trace_api.Link(link.context, _attrs(a, link.dropped_attributes)))
+                             lambda link, a: trace_api.Link(link.context, attributes_with_dropped(a, link.dropped_attributes)))
 
     status = span.status
     description = status.description
@@ -140,15 +127,14 @@ def redact_span(span: ReadableSpan, redactor: Optional[Redactor] = None) -> Read
         context=span.context,
         parent=span.parent,
         resource=span.resource,
-        attributes=_attrs(values, span.dropped_attributes),
-        events=_bounded(list(events) if new_events is None else new_events, span.dropped_events),
-        links=_bounded(list(links) if new_links is None else new_links, span.dropped_links),
+        attributes=attributes_with_dropped(values, span.dropped_attributes),
+        events=list_with_dropped(list(events) if new_events is None else new_events, span.dropped_events),
+        links=list_with_dropped(list(links) if new_links is None else new_links, span.dropped_links),
         kind=span.kind,
         status=status,
         start_time=span.start_time,
         end_time=span.end_time,
-        # the deprecated property warns on access; the field is plain data
-        instrumentation_info=getattr(span, "_instrumentation_info", None),
+        instrumentation_info=instrumentation_info(span),
         instrumentation_scope=span.instrumentation_scope,
     )
 

@@ -1,6 +1,6 @@
 """The built-in redaction rules: sensitive key words and secret value formats.
 
-Pure data plus small validators; no OpenTelemetry import (the capture layer loads
+Pure data plus small validators; no OpenTelemetry SDK import (the capture layer loads
 this on the hot path). Every value rule lists *needles*: literal substrings that any
 match must contain. The engine turns the needles into its fast prefilter, so a rule
 whose regex could match without one of its needles would be silently skipped —
@@ -9,13 +9,11 @@ whose regex could match without one of its needles would be silently skipped —
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-MARKER = "[REDACTED:{}]"
+from .._vocabulary import REDACTION_MARKER as MARKER  # noqa: F401 - what the redactor writes
 
 # --------------------------------------------------------------------------- keys
 # Words that make a mapping key sensitive, by canonical name (the rule id is
@@ -194,26 +192,6 @@ def _luhn(text: str) -> bool:
     return total % 10 == 0
 
 
-def _bearer_token(text: str) -> bool:
-    """A standalone ``Bearer x`` / ``Basic x``: accept only what looks like a credential,
-    so prose such as "Bearer authentication" or "Basic information" survives."""
-    parts = text.split(None, 1)
-    if len(parts) != 2:
-        return False
-    scheme, tok = parts[0], parts[1].strip()
-    if scheme.lower() == "basic":
-        try:
-            raw = base64.b64decode(tok + "=" * (-len(tok) % 4), validate=True)
-        except (binascii.Error, ValueError):
-            return False
-        return b":" in raw and all(32 <= b < 127 for b in raw)
-    if len(tok) < 16:
-        return False
-    if any(c.isdigit() for c in tok) or any(c in "._~+/=-" for c in tok):
-        return True
-    return re.search(r"[a-z][A-Z]", tok) is not None
-
-
 def _phone(text: str) -> bool:
     n = sum(c.isdigit() for c in text)
     return 10 <= n <= 15
@@ -233,7 +211,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "bearer-auth",
         r"(?:[Pp]roxy-)?(?:Authorization|authorization|AUTHORIZATION)(?:\\?[\"'])?[ \t]*[:=][ \t]*(?:\\?[\"'])?"
-        r"(?:(?:Bearer|bearer|BEARER|Basic|basic|BASIC|Token|token|Digest|Bot|Bearer)[ \t]+)?"
+        r"(?:(?:Bearer|bearer|BEARER|Basic|basic|BASIC|Token|token|Digest|Bot)[ \t]+)?"
         r"(?P<secret>(?!\[REDACTED:)[^\s\"'\\,;]+)",
         tuple(f + ":" for f in ("authorization", "Authorization", "AUTHORIZATION")),
     ),

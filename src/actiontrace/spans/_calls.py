@@ -11,14 +11,13 @@ from opentelemetry import trace
 from opentelemetry.trace import Span
 
 from .. import _vocabulary as A
+from .._vocabulary import TOOL_CALL_ID_KEY
 from . import _capture
-from ._kinds import SpanSpec, llm_span_name
+from .._naming import llm_span_name
+from ._kinds import SpanSpec
 from .._safety import tracing_failed
 from ._totals import Totals, with_totals
 from ._starter import begin, end_span, record_error
-
-# A tool call id given by the caller (``with tool_call_id("call_1"):``) for the next tool span.
-TOOL_CALL_ID_KEY = context_api.create_key("actiontrace-tool-call-id")
 
 
 class Binder:

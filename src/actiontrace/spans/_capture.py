@@ -19,6 +19,7 @@ from typing import Any
 
 from .. import _settings as S
 from .._safety import tracing_failed
+from .._vocabulary import redaction_marker, truncation_marker
 
 # Secrets longer than this (a PEM key is ~3 KB) could straddle a cut unseen.
 _REDACT_MARGIN = 8192
@@ -59,10 +60,6 @@ def _redactor():
 
         _default_redactor = default_redactor
     return _default_redactor()
-
-
-def truncation_marker(original_length: int, unit: str = "chars") -> str:
-    return f"…[truncated: {original_length} {unit}]"
 
 
 def _cut(text: str, keep: int) -> str:
@@ -152,7 +149,7 @@ class _Walker:
             name = k if isinstance(k, str) else safe_repr(k, 200)
             self.remaining -= len(name) + 3
             rule = self.redactor.match_key(name)
-            out[name] = f"[REDACTED:{rule}]" if rule else self.walk(val, depth + 1)
+            out[name] = redaction_marker(rule) if rule else self.walk(val, depth + 1)
         return out
 
     def sequence(self, v, size: int, depth: int) -> list:

@@ -1,8 +1,8 @@
 """What each decorator's span is called and which attributes it starts with.
 
-This is the one place where a span gets its name: ``execute_tool {name}``,
-``invoke_agent {name}``, ``invoke_workflow {name}``, ``{operation} {model}`` for LLM
-calls, and the qualified function name for plain actions.
+The names come from ``_naming``: ``execute_tool {name}``, ``invoke_agent {name}``,
+``invoke_workflow {name}``, ``{operation} {model}`` for LLM calls; a plain action is
+called by its qualified function name.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterable, Mapping
 from opentelemetry.trace import SpanKind
 
 from .. import _vocabulary as A
+from .._naming import agent_span_name, llm_span_name, tool_span_name, workflow_span_name
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def tool_spec(fn, *, name=None, description=None, capture=None, exclude=None, at
         attrs[A.GEN_AI_TOOL_DESCRIPTION] = desc
     attrs.update(attributes or {})
     return SpanSpec(
-        name=f"execute_tool {tool_name}",
+        name=tool_span_name(tool_name),
         span_type="tool",
         attributes=attrs,
         genai_tool=True,
@@ -107,7 +108,7 @@ def agent_spec(
         attrs[A.GEN_AI_AGENT_DESCRIPTION] = desc
     attrs.update(attributes or {})
     return SpanSpec(
-        name=f"invoke_agent {agent_name}",
+        name=agent_span_name(agent_name),
         span_type="agent",
         attributes=attrs,
         rolls_up=True,
@@ -121,7 +122,7 @@ def workflow_spec(fn, *, name=None, capture=None, exclude=None, attributes=None)
     attrs = {A.GEN_AI_OPERATION_NAME: A.Operation.INVOKE_WORKFLOW.value, A.GEN_AI_WORKFLOW_NAME: workflow_name}
     attrs.update(attributes or {})
     return SpanSpec(
-        name=f"invoke_workflow {workflow_name}",
+        name=workflow_span_name(workflow_name),
         span_type="workflow",
         attributes=attrs,
         rolls_up=True,
@@ -149,7 +150,3 @@ def llm_spec(
         operation=operation,
         **_common(capture, exclude),
     )
-
-
-def llm_span_name(operation: str, model: str | None) -> str:
-    return f"{operation} {model}" if model else operation

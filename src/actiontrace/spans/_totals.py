@@ -8,9 +8,7 @@ import threading
 from opentelemetry import context as context_api
 
 from .. import _vocabulary as A
-
-# Kept in the OpenTelemetry context next to the span, so one attach/detach covers both.
-_KEY = context_api.create_key("actiontrace-totals")
+from .._vocabulary import TOTALS_KEY
 
 
 class Totals:
@@ -52,18 +50,18 @@ class Totals:
 
 
 def current(ctx: context_api.Context | None = None) -> Totals | None:
-    return context_api.get_value(_KEY, ctx)
+    return context_api.get_value(TOTALS_KEY, ctx)
 
 
 def with_totals(ctx: context_api.Context, max_iterations: int | None = None) -> tuple[Totals, context_api.Context]:
     """A new accumulator under the current one, set into ``ctx``."""
-    totals = Totals(context_api.get_value(_KEY, ctx), max_iterations)
-    return totals, context_api.set_value(_KEY, totals, ctx)
+    totals = Totals(context_api.get_value(TOTALS_KEY, ctx), max_iterations)
+    return totals, context_api.set_value(TOTALS_KEY, totals, ctx)
 
 
 def iteration(count: int = 1) -> int:
     """Count an iteration of the enclosing agent's loop; returns the new count (0 outside an agent)."""
-    totals = context_api.get_value(_KEY)
+    totals = context_api.get_value(TOTALS_KEY)
     if totals is None:
         return 0
     with totals._lock:

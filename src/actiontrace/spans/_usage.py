@@ -9,7 +9,7 @@ from opentelemetry import trace
 from opentelemetry.trace import Span
 
 from .. import _vocabulary as A
-from ._calls import TOOL_CALL_ID_KEY
+from .._vocabulary import TOOL_CALL_ID_KEY
 from .._safety import tracing_failed
 from ._totals import Totals, current
 from ._totals import iteration as _iteration

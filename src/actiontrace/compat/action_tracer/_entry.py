@@ -9,6 +9,7 @@ import datetime as _dt
 import json
 from typing import Any, Dict, Optional
 
+from ..._vocabulary import redaction_marker, truncation_marker
 from ...spans import _capture
 from .._timestamps import format_iso_ns, parse_iso_ns
 
@@ -110,7 +111,7 @@ class TraceEntry:
         metadata = {}
         for key, value in data["metadata"].items():
             rule = redactor.match_key(key)
-            metadata[key] = f"[REDACTED:{rule}]" if rule else redactor.redact_value(value, f"metadata.{key}")[0]
+            metadata[key] = redaction_marker(rule) if rule else redactor.redact_value(value, f"metadata.{key}")[0]
         data["metadata"] = metadata
         for name in _STRING_FIELDS:
             if isinstance(data[name], str) and data[name]:
@@ -118,6 +119,6 @@ class TraceEntry:
         for name in _SUMMARY_FIELDS:
             text = redactor.redact_text(data[name])[0] if data[name] else ""
             if len(text) > max_summary_chars:
-                text = text[:max_summary_chars] + _capture.truncation_marker(len(text))
+                text = text[:max_summary_chars] + truncation_marker(len(text))
             data[name] = text
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

@@ -12,7 +12,7 @@ import os
 from typing import Optional
 
 from ..._safety import log_once
-from ...exporters._files import RotatingJsonlWriter
+from ...exporters._writer import RotatingJsonlWriter
 from ._tracer import ActionTracer
 from ._entry import TraceEntry
 

@@ -17,6 +17,7 @@ from typing import Any, Callable, Dict, List, Optional
 from opentelemetry import trace as trace_api
 
 from ... import _vocabulary as A
+from ..._naming import entry_span_name
 from ...spans import _capture
 from ..._safety import log_once, tracing_failed
 from ...context._session import current_session_attributes
@@ -121,8 +122,7 @@ class _TraceContext:
             via_spans = False
         if not entry.conversation_id:
             entry.conversation_id = str(current_session_attributes().get(A.GEN_AI_CONVERSATION_ID) or "")
-        name = f"{entry.action}.{entry.operation}" if entry.operation else entry.action
-        self._cm = traced(name, span_type="action", attributes=_attributes(entry))
+        self._cm = traced(entry_span_name(entry.action, entry.operation), span_type="action", attributes=_attributes(entry))
         span = self._span = self._cm.__enter__()
         try:
             if span.is_recording():

@@ -1,10 +1,10 @@
-"""Rotating, crash-safe, multi-process-safe JSON Lines files.
+"""Rotating, crash-safe, multi-process-safe JSON Lines files: the append writer.
 
 ``RotatingJsonlWriter`` appends batches of lines to ``<dir>/<prefix>-YYYY-MM-DD.jsonl``
 (UTC day of the injected clock), moving on to ``<prefix>-YYYY-MM-DD.1.jsonl``,
 ``.2.jsonl``... when ``max_bytes`` would be exceeded, and deleting old files
-beyond ``max_files`` / ``max_days``. It is shared by every JSONL exporter in
-the package; it knows nothing about spans.
+beyond ``max_files`` / ``max_days`` (names and retention: ``_rotation``). It is shared by
+every JSONL exporter in the package; it knows nothing about spans.
 
 Why it is safe:
 - Each batch is joined into one buffer and written with a single ``os.write``
@@ -15,7 +15,8 @@ Why it is safe:
   makes it survive power loss.
 - A crash mid-write can leave one torn last line. Before appending to a file
   whose last byte is not a newline, the writer terminates that line first, so
-  the fragment stays a single bad line that ``read_lines`` skips with a warning.
+  the fragment stays a single bad line that ``read_lines`` skips with a warning
+  (``_torn_lines``).
 - Nothing is queued on failure: a batch that cannot be written is dropped and
   ``write_lines`` returns ``False``; the next call retries from scratch
   (re-creating the directory, re-opening the file), so the writer recovers by
@@ -25,25 +26,20 @@ Why it is safe:
 
 from __future__ import annotations
 
-import calendar
 import errno
 import logging
 import os
-import re
 import threading
 import time
-import warnings
 import weakref
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
+
+from ._rotation import RotatingFiles, fsync_dir
+from ._torn_lines import tail_is_torn
 
 logger = logging.getLogger("actiontrace.exporters")
 
 FSYNC_POLICIES = ("never", "batch")
-_DAY = 86400
-
-
-class TornLineWarning(UserWarning):
-    """A JSONL file held an incomplete or unparsable line, which was skipped."""
 
 
 class _FaultLog:
@@ -116,9 +112,8 @@ class RotatingJsonlWriter:
         self.max_days = max_days
         self.fsync = fsync
         self._clock = clock or time.time
-        self._name_re = re.compile(
-            re.escape(prefix) + (r"-(\d{4}-\d{2}-\d{2})" if rotate_daily else "") + r"(?:\.(\d+))?\.jsonl\Z"
-        )
+        self._files = RotatingFiles(self.directory, prefix, rotate_daily=rotate_daily, max_files=max_files,
+                                    max_days=max_days, clock=self._clock)
         self._faults = _FaultLog(log_interval)
         self._closed = False
         self.lines_written = 0
@@ -242,16 +237,14 @@ class RotatingJsonlWriter:
     def _prepare(self, now: float, need: int) -> int | None:
         """Open the right file for ``now``; return the bytes left before ``max_bytes`` (None: unlimited)."""
         if self.rotate_daily and not (self._day_start <= now < self._day_end):
-            day_start = float(int(now // _DAY) * _DAY)
-            self._day_start, self._day_end = day_start, day_start + _DAY
-            day = time.strftime("%Y-%m-%d", time.gmtime(day_start))
+            day, self._day_start, self._day_end = self._files.day_of(now)
             if day != self._day:
                 self._day = day
                 self._drop_fd()
         if self._fd is not None and not self._still_current():
             self._drop_fd()
         if self._fd is None:
-            self._open(self._latest_index())
+            self._open(self._files.latest_index(self._day))
         if self.max_bytes is None:
             return None
         size = os.fstat(self._fd).st_size  # type: ignore[arg-type]
@@ -269,32 +262,6 @@ class RotatingJsonlWriter:
             return False
         return (st.st_dev, st.st_ino) == self._ino
 
-    def _file_name(self, index: int) -> str:
-        stem = f"{self.prefix}-{self._day}" if self.rotate_daily else self.prefix
-        return f"{stem}.{index}.jsonl" if index else f"{stem}.jsonl"
-
-    def _parse_name(self, name: str) -> tuple[str | None, int] | None:
-        """(day or None, index) for one of our file names, else None."""
-        m = self._name_re.match(name)
-        if not m:
-            return None
-        if self.rotate_daily:
-            return m.group(1), int(m.group(2) or 0)
-        return None, int(m.group(1) or 0)
-
-    def _latest_index(self) -> int:
-        # Other processes may already have rotated today's file: join the newest.
-        try:
-            names = os.listdir(self.directory)
-        except OSError:
-            return 0
-        best = 0
-        for name in names:
-            parsed = self._parse_name(name)
-            if parsed and parsed[0] == self._day:
-                best = max(best, parsed[1])
-        return best
-
     def _ensure_dir(self) -> None:
         try:
             os.mkdir(self.directory, 0o700)
@@ -303,19 +270,19 @@ class RotatingJsonlWriter:
                 raise NotADirectoryError(errno.ENOTDIR, "trace path exists and is not a directory", self.directory)
         else:
             if self.fsync == "batch":
-                _fsync_dir(os.path.dirname(self.directory))
+                fsync_dir(os.path.dirname(self.directory))
 
     def _open(self, index: int) -> None:
         self._drop_fd()
         self._ensure_dir()
-        path = os.path.join(self.directory, self._file_name(index))
+        path = os.path.join(self.directory, self._files.file_name(self._day, index))
         created = not os.path.exists(path)
         # Mode given at creation: the file is never world-readable, not even briefly.
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
         try:
             st = os.fstat(fd)
             # A crash may have left a torn last line: end it before appending.
-            self._needs_newline = st.st_size > 0 and _tail_is_torn(path)
+            self._needs_newline = st.st_size > 0 and tail_is_torn(path)
         except OSError:
             os.close(fd)
             raise
@@ -323,8 +290,8 @@ class RotatingJsonlWriter:
         self._ino = (st.st_dev, st.st_ino)
         if created:
             if self.fsync == "batch":
-                _fsync_dir(self.directory)
-            self._apply_retention()
+                fsync_dir(self.directory)
+            self._files.apply_retention(self._path)
 
     def _drop_fd(self) -> None:
         fd, self._fd = self._fd, None
@@ -333,62 +300,6 @@ class RotatingJsonlWriter:
                 os.close(fd)
             except OSError:
                 pass
-
-    def _apply_retention(self) -> None:
-        if self.max_files is None and self.max_days is None:
-            return
-        try:
-            names = os.listdir(self.directory)
-        except OSError:
-            return
-        files = []
-        for name in names:
-            parsed = self._parse_name(name)
-            if not parsed:
-                continue
-            day, index = parsed
-            path = os.path.join(self.directory, name)
-            try:
-                # Daily files age by the day in their name, others by mtime.
-                age_key = calendar.timegm(time.strptime(day, "%Y-%m-%d")) if day else os.stat(path).st_mtime
-            except (OSError, ValueError):
-                continue
-            files.append((age_key, index, path))
-        files.sort()
-        doomed = set()
-        if self.max_days is not None:
-            cutoff = (int(self._clock() // _DAY) - self.max_days + 1) * _DAY
-            doomed.update(p for age, _, p in files if (age // _DAY) * _DAY < cutoff)
-        if self.max_files is not None and len(files) > self.max_files:
-            doomed.update(p for _, _, p in files[: len(files) - self.max_files])
-        doomed.discard(self._path)
-        for path in doomed:
-            try:
-                os.unlink(path)
-            except OSError:  # another process got there first, or no permission: not ours to fix
-                pass
-
-
-def _fsync_dir(path: str) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _tail_is_torn(path: str) -> bool:
-    with open(path, "rb") as f:
-        f.seek(0, os.SEEK_END)
-        if f.tell() == 0:
-            return False
-        f.seek(-1, os.SEEK_END)
-        return f.read(1) != b"\n"
 
 
 _writers: weakref.WeakSet = weakref.WeakSet()
@@ -411,26 +322,3 @@ def _reinit_all_after_fork() -> None:
     for writer in list(_writers):
         writer._after_fork_in_child()
 
-
-def read_lines(path: str | os.PathLike) -> Iterator[bytes]:
-    """Complete lines of one JSONL file, without newlines and without blank lines.
-
-    A last line with no newline is torn (a crash mid-write, or a write still in
-    progress): it is skipped with a ``TornLineWarning``. Callers that parse
-    lines should skip unparsable ones the same way (a repaired torn line can sit
-    in the middle of a file).
-    """
-    with open(path, "rb") as f:
-        pending = b""
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            pending += chunk
-            *complete, pending = pending.split(b"\n")
-            for line in complete:
-                if line.strip():
-                    yield line
-        if pending.strip():
-            warnings.warn(
-                f"{os.fspath(path)}: skipped a torn last line ({len(pending)} bytes without a newline)",
-                TornLineWarning,
-                stacklevel=2,
-            )
