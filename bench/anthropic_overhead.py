@@ -5,7 +5,7 @@ The client talks to an in-memory transport that answers every request with the s
 Message (no socket: the call's own time is the client's work, so the span's share shows).
 Three sides run in interleaved rounds, each a batch of calls, their order rotating per round:
 
-- ``plain``: the client with our wrapper passing through (``_wrappers.active = False``);
+- ``plain``: the client with our wrapper passing through (``_wrappers.provider.active = False``);
 - ``ours``: the instrumented call;
 - ``hand``: the plain call inside ``tracer.start_as_current_span`` with the same name, kind and
   ~15 attributes ours records (request ones at start, response, usage and cost at the end).
@@ -161,20 +161,20 @@ def main() -> int:
             client.messages.create(**ASK)
 
     def plain():
-        _wrappers.active = False
+        _wrappers.provider.active = False
         call()
 
     def ours():
-        _wrappers.active = True
+        _wrappers.provider.active = True
         call()
 
     def hand():
-        _wrappers.active = False
+        _wrappers.provider.active = False
         hand_call()
 
     sides = {"plain": plain, "ours": ours} if args.stream else {"plain": plain, "ours": ours, "hand": hand}
     times, ratios = measure(sides, args.rounds, args.calls, batch)
-    _wrappers.active = True
+    _wrappers.provider.active = True
     med = {name: statistics.median(values) for name, values in times.items()}
     kind = "streamed" if args.stream else "not streamed"
     print(f"anthropic {anthropic.__version__}, {kind}, {args.rounds} rounds x {args.calls} calls, us/call (median):")

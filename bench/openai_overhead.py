@@ -271,9 +271,10 @@ def direct_rows(client: openai.OpenAI, instrumentor: OpenAIInstrumentor, bodies:
     the recorded chunks), against consuming the same response with no wrapper."""
     from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
-    from actiontrace.instrumentation.openai import _chat, _wrappers
+    from actiontrace.genai._wrappers import sync_wrapper
+    from actiontrace.instrumentation.openai import _chat, _provider
 
-    wrapper = _wrappers.sync_wrapper(_chat)
+    wrapper = sync_wrapper(_provider.provider, _chat)
     tracer = trace.get_tracer("bench-reference")
     resource = client.chat.completions
     completion = ChatCompletion.model_validate(json.loads(bodies[False][0]))

@@ -20,6 +20,9 @@ dropped at the full export queue (q-drop) and at the exporter while failing or b
 (x-drop), both from actiontrace.exporters._otlp.export_stats(); spans the receiver got, spans in the JSONL
 file, time actiontrace.shutdown() took, and for down-mid-run how many spans reached the receiver
 after it came back, without a restart (resumed).
+Then the exit table (``--only exit`` alone): a 20-span script that just returns, metrics on (the
+default with an endpoint), timed from start to exit, median of 3; its delta against the same
+script without an endpoint, run alongside: refused (nothing listens) and black-hole, per protocol.
 Not a test: nothing here asserts timings.
 """
 
@@ -144,7 +147,7 @@ def _free_port() -> int:
 
 def _serve(conn, kind: str, port: int) -> None:
     """Receiver process: obeys (command, args) tuples from the driver."""
-    from backends.otlp_receiver import OtlpGrpcReceiver, OtlpHttpReceiver
+    from support.otlp_receiver import OtlpGrpcReceiver, OtlpHttpReceiver
 
     cls = OtlpGrpcReceiver if kind == "grpc" else OtlpHttpReceiver
     receiver = cls(port).start()
@@ -294,6 +297,51 @@ def _scenarios(calls: int, only: set[str]) -> list[dict]:
     return results
 
 
+_EXIT_APP = """
+import actiontrace
+actiontrace.configure(service_name="exit-bench", instrument=[])
+@actiontrace.tool
+def step(i):
+    return i
+for i in range(20):
+    step(i)
+"""
+
+
+def _exit_time(protocol: str, endpoint: str | None, repeats: int = 3) -> float:
+    """Median wall seconds from start to exit of the 20-span script."""
+    times = []
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {k: v for k, v in os.environ.items() if not k.startswith(("OTEL_", "ACTIONTRACE_"))}
+            env.update(OTEL_EXPORTER_OTLP_TIMEOUT=str(EXPORT_TIMEOUT_S), OTEL_EXPORTER_OTLP_PROTOCOL=protocol)
+            if endpoint:
+                env["OTEL_EXPORTER_OTLP_ENDPOINT"] = endpoint
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-c", _EXIT_APP], cwd=tmp, env=env, capture_output=True, timeout=120)
+            times.append(time.perf_counter() - t0)
+    return sorted(times)[len(times) // 2]
+
+
+def _exit_table() -> str:
+    hole = socket.socket()
+    hole.bind(("127.0.0.1", 0))
+    hole.listen(256)
+    lines = [f"exit time of a 20-span script (median of 3; OTLP export timeout {EXPORT_TIMEOUT_S}s)",
+             f"{'endpoint':<22}{'exit s':>8}{'+ vs none':>11}"]
+    try:
+        reference = _exit_time("http/protobuf", None)
+        lines.append(f"{'none (reference)':<22}{reference:>8.2f}{'':>11}")
+        for protocol, short in (("http/protobuf", "http"), ("grpc", "grpc")):
+            for label, endpoint in (("refused", f"http://127.0.0.1:{_free_port()}"),
+                                    ("black-hole", f"http://127.0.0.1:{hole.getsockname()[1]}")):
+                took = _exit_time(protocol, endpoint)
+                lines.append(f"{label + '/' + short:<22}{took:>8.2f}{took - reference:>+11.2f}")
+    finally:
+        hole.close()
+    return "\n".join(lines)
+
+
 def _table(results: list[dict]) -> str:
     cols = [("scenario", "name", "{}"), ("calls", "calls", "{}"), ("p50 µs", "p50_us", "{:.1f}"),
             ("p99 µs", "p99_us", "{:.1f}"), ("max ms", "max_us", "{:.1f}"), ("RSS +MB", "rss_growth_mb", "{:.1f}"),
@@ -339,8 +387,12 @@ def main() -> int:
     print(f"actiontrace resilience: {args.calls} @tool calls per scenario {pace}, OTLP export timeout {EXPORT_TIMEOUT_S}s, "
           f"BatchSpanProcessor defaults (queue 2048, batch 512, delay 5s); python {sys.version.split()[0]}",
           flush=True)
-    results = _scenarios(args.calls, set(args.only))
-    print(_table(results))
+    only = set(args.only)
+    results = _scenarios(args.calls, only - {"exit"}) if only != {"exit"} else []
+    if results:
+        print(_table(results))
+    if not only or "exit" in only:
+        print(_exit_table(), flush=True)
     return 1 if any(r.get("error") for r in results) else 0
 
 

@@ -3,7 +3,7 @@
     .venv/bin/python bench/run.py [--quick] [--only 1 4 9 ...] [--markdown FILE] [--json FILE]
 
 Each case runs in its own interpreter (the OpenTelemetry API takes one global tracer
-provider per process, and imports must be measured cold). Cases 1–6 and 9 are this
+provider per process, and imports must be measured cold). Cases 1–6, 9, 14 and 15 are this
 directory's ``cases_*.py``; 7, 8, 10, 11, 12 and 13 are the scripts of the parts they measure
 (``jsonl_throughput.py``, ``openai_overhead.py``, ``stats_million.py``, ``resilience.py``,
 ``mcp_overhead.py``, ``openai_agents_overhead.py``),
@@ -166,10 +166,11 @@ CASES = {
     "11": case11,
     "12": lambda q: own_script("12", "MCP call_tool", "mcp_overhead.py"),
     "13": lambda q: own_script("13", "Agents SDK bridge", "openai_agents_overhead.py"),
+    "14": lambda q: own_script("14", "start-up costs", "cases_startup.py"),
     "peers": peers,
 }
 # Which group of CASES produces a given case number.
-GROUP = {"1": "sdk", "2": "sdk", "4": "sdk", "6": "5"}
+GROUP = {"1": "sdk", "2": "sdk", "4": "sdk", "6": "5", "15": "14"}
 
 
 # --- the table ----------------------------------------------------------------------------
@@ -228,14 +229,14 @@ def machine() -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer rounds and smaller inputs (a smoke run)")
-    ap.add_argument("--only", nargs="*", default=[], help="case numbers (1-12) or 'peers'")
+    ap.add_argument("--only", nargs="*", default=[], help="case numbers (1-15) or 'peers'")
     ap.add_argument("--markdown", metavar="FILE", help="also write the table as Markdown")
     ap.add_argument("--json", metavar="FILE", help="also write every row as JSON")
     args = ap.parse_args()
     if args.quick:
         os.environ["ACTIONTRACE_BENCH_QUICK"] = "1"
     groups = []
-    for case in args.only or ["sdk", "3", "5", "7", "8", "8a", "9", "10", "11", "12", "13", "peers"]:
+    for case in args.only or ["sdk", "3", "5", "7", "8", "8a", "9", "10", "11", "12", "13", "14", "peers"]:
         group = GROUP.get(case, case)
         if group not in CASES:
             ap.error(f"unknown case {case!r}")
@@ -252,7 +253,7 @@ def main() -> int:
             got = [H.Result(group, "bench", note=f"error: {type(exc).__name__}: {exc}")]
         print(f"{time.perf_counter() - t0:.0f} s", flush=True)
         rows += got
-    order = {c: i for i, c in enumerate(["1", "2", "3", "4", "5", "6", "7", "8", "8a", "9", "10", "11", "12", "13", "peers"])}
+    order = {c: i for i, c in enumerate(["1", "2", "3", "4", "5", "6", "7", "8", "8a", "9", "10", "11", "12", "13", "14", "15", "peers"])}
     rows.sort(key=lambda r: order.get(r.case, 99))
     print()
     print(table(rows))

@@ -30,6 +30,7 @@ from ._version import __version__
 _LAZY = {
     "configure": ".setup._configure",
     "shutdown": ".setup._configure",
+    "flush": ".setup._shutdown",
     "SessionSpanProcessor": ".processors._session",
     "propagate_context_to_threads": ".context._threads",
     "query": ".reading._query",
@@ -85,6 +86,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover
     from .setup._configure import configure, shutdown
+    from .setup._shutdown import flush
     from .reading._query import query
     from .processors._session import SessionSpanProcessor
     from .context._threads import propagate_context_to_threads

@@ -164,7 +164,7 @@ def batch_queue(processor: Any) -> tuple[Any, int | None]:
 
 # --- exporters -----------------------------------------------------------------------------
 
-DEFAULT_EXPORT_TIMEOUT_S = 10.0  # the OTLP exporters' default (OTEL_EXPORTER_OTLP_TIMEOUT)
+DEFAULT_EXPORT_TIMEOUT_S = 10.0  # the OTLP exporters' own default timeout
 
 
 def exporter_timeout_s(exporter: Any) -> float:

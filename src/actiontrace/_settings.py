@@ -203,6 +203,10 @@ class Setting:
                      error, self.default, exc_info=False)
             return self.default
 
+    def set_default(self, raw: str) -> None:
+        """Give the variable ``raw`` unless it is set (for code that other code reads it for)."""
+        os.environ.setdefault(self.env, raw)
+
     def resolve(self, argument: Any, name: str) -> Any:
         """``argument`` parsed (raising, naming ``name``), or the environment's when it is None."""
         return self.read() if argument is None else self.parse(argument, name)
@@ -241,6 +245,16 @@ REDACTION_ENGINE = Setting("ACTIONTRACE_REDACTION_ENGINE", choice("auto", "re", 
                            strict=True)
 PRICES_FILE = Setting("ACTIONTRACE_PRICES_FILE", parse_path, None,
                       "a JSON file of model prices added to the shipped table")
+
+# The process's end
+HANDLE_SIGNALS = Setting("ACTIONTRACE_HANDLE_SIGNALS", parse_bool, True,
+                         "on SIGTERM/SIGHUP flush buffered spans, then let the signal act (off: leave them alone)")
+SIGNAL_FLUSH_TIMEOUT_MS = Setting("ACTIONTRACE_SIGNAL_FLUSH_TIMEOUT_MS", parse_non_negative_int, 3000,
+                                  "milliseconds a SIGTERM/SIGHUP may spend flushing before the signal acts")
+
+# Zero-code (opentelemetry-instrument)
+PYTHON_CONFIGURATOR = Setting("OTEL_PYTHON_CONFIGURATOR", parse_str, None,
+                              "the configurator opentelemetry-instrument runs; actiontrace's distro picks actiontrace")
 
 # Resource and OTLP export
 SERVICE_NAME = Setting("OTEL_SERVICE_NAME", parse_str, None, "the service name (else actiontrace-app)")

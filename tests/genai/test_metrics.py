@@ -6,41 +6,20 @@ import logging
 import threading
 
 import pytest
+from opentelemetry.metrics import NoOpMeterProvider
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+from support.metrics import points as _points
+from support.metrics import recording_reader
 
 from actiontrace.genai import _metrics
 from actiontrace import _vocabulary as A
-from support.otlp_receiver import OtlpHttpReceiver
-
-
-@pytest.fixture
-def otlp_receiver():
-    with OtlpHttpReceiver() as receiver:
-        yield receiver
 
 
 @pytest.fixture
 def reader():
-    reader = InMemoryMetricReader()
-    provider = MeterProvider(metric_readers=[reader])
-    _metrics.use_meter_provider(provider)
-    yield reader
-    _metrics.use_meter_provider(None)
-    provider.shutdown()
-
-
-def _points(reader: InMemoryMetricReader) -> dict[str, list]:
-    data = reader.get_metrics_data()
-    out: dict[str, list] = {}
-    if data is None:
-        return out
-    for rm in data.resource_metrics:
-        for sm in rm.scope_metrics:
-            assert sm.scope.name == "actiontrace"
-            for metric in sm.metrics:
-                out.setdefault(metric.name, []).extend(metric.data.data_points)
-    return out
+    with recording_reader() as reader:
+        yield reader
 
 
 def test_tool_duration_and_errors(reader):
@@ -138,56 +117,36 @@ def test_concurrent_recording_is_counted_exactly(reader):
     assert _points(reader)[A.TOOL_ERRORS_METRIC][0].value == 4000
 
 
-def test_configure_metrics_exports_over_otlp_http(otlp_receiver):
-    provider = _metrics.configure_metrics(otlp_receiver.base_url, "http/protobuf", set_global=False,
-                                          export_interval_millis=60_000)
+def test_recorder_records_into_the_meter_provider_it_was_handed(reader):
+    own = InMemoryMetricReader()
+    provider = MeterProvider(metric_readers=[own])
     try:
-        _metrics.record_tool("exported", 0.25, error_type="builtins.KeyError")
-        assert provider.force_flush(timeout_millis=10_000)
+        recorder = _metrics.Recorder(provider)
+        recorder.llm("chat", "openai", "m", 0.5, 10, 2, None, "h", 443, "m-1")
+        recorder.first_chunk("chat", "openai", "m", 0.1, "h", 443)
+        mine = _points(own)
+        (duration,) = mine["gen_ai.client.operation.duration"]
+        assert dict(duration.attributes) == {
+            A.GEN_AI_OPERATION_NAME: "chat", A.GEN_AI_PROVIDER_NAME: "openai", A.GEN_AI_REQUEST_MODEL: "m",
+            A.GEN_AI_RESPONSE_MODEL: "m-1", A.SERVER_ADDRESS: "h", A.SERVER_PORT: 443}
+        assert {p.attributes[A.GEN_AI_TOKEN_TYPE]: p.sum for p in mine["gen_ai.client.token.usage"]} == {
+            "input": 10, "output": 2}
+        assert len(mine["gen_ai.client.operation.time_to_first_chunk"]) == 1
+        assert _points(reader) == {}  # not into the provider in force
     finally:
-        _metrics.shutdown_metrics()
-    names = otlp_receiver.metric_names()
-    assert {A.TOOL_DURATION_METRIC, A.TOOL_ERRORS_METRIC} <= names
-    # After shutdown the provider is retired: recording is a cheap no-op again.
-    assert _metrics._instruments() is None
+        provider.shutdown()
 
 
-def test_configure_metrics_rejects_unknown_protocol():
-    with pytest.raises(ValueError):
-        _metrics.configure_metrics("http://127.0.0.1:1", "carrier-pigeon", set_global=False)
+def test_recorder_without_a_provider_follows_the_one_in_force(reader):
+    recorder = _metrics.Recorder()
+    recorder.llm("embeddings", "openai", "e", 0.2, 3, None, "openai.BadRequestError", None, None, None)
+    (duration,) = _points(reader)["gen_ai.client.operation.duration"]
+    assert duration.attributes[A.ERROR_TYPE] == "openai.BadRequestError"
+    (tokens,) = _points(reader)["gen_ai.client.token.usage"]
+    assert tokens.attributes[A.GEN_AI_TOKEN_TYPE] == "input"
 
 
-def test_http_metrics_url_appends_signal_path_once():
-    assert _metrics._http_metrics_url("http://h:4318") == "http://h:4318/v1/metrics"
-    assert _metrics._http_metrics_url("http://h:4318/") == "http://h:4318/v1/metrics"
-    assert _metrics._http_metrics_url("http://h:4318/v1/metrics") == "http://h:4318/v1/metrics"
-
-
-def test_tool_spans_feed_the_tool_instruments(reader):
-    from opentelemetry.sdk.trace import TracerProvider
-    from opentelemetry.trace import Status, StatusCode
-
-    provider = TracerProvider()
-    provider.add_span_processor(_metrics.ToolMetricsSpanProcessor())
-    tracer = provider.get_tracer("t")
-    with tracer.start_as_current_span("execute_tool lookup", attributes={
-            A.GEN_AI_OPERATION_NAME: "execute_tool", A.GEN_AI_TOOL_NAME: "lookup"}):
-        pass
-    with tracer.start_as_current_span("execute_tool lookup", attributes={
-            A.GEN_AI_OPERATION_NAME: "execute_tool", A.GEN_AI_TOOL_NAME: "lookup",
-            A.ERROR_TYPE: "builtins.KeyError"}) as span:
-        span.set_status(Status(StatusCode.ERROR))
-    with tracer.start_as_current_span("legacy", attributes={A.SPAN_TYPE: "tool"}) as span:
-        span.set_status(Status(StatusCode.ERROR))
-    with tracer.start_as_current_span("chat m", attributes={A.GEN_AI_OPERATION_NAME: "chat"}):
-        pass  # not a tool: no tool metric
-    provider.shutdown()
-
-    points = _points(reader)
-    durations = {tuple(sorted(p.attributes.items())): p.count for p in points[A.TOOL_DURATION_METRIC]}
-    assert durations == {
-        ((A.GEN_AI_TOOL_NAME, "lookup"),): 1,
-        ((A.ERROR_TYPE, "builtins.KeyError"), (A.GEN_AI_TOOL_NAME, "lookup")): 1,
-        ((A.ERROR_TYPE, "_OTHER"), (A.GEN_AI_TOOL_NAME, "legacy")): 1,
-    }
-    assert sum(p.value for p in points[A.TOOL_ERRORS_METRIC]) == 2
+def test_recorder_on_a_noop_provider_records_nothing():
+    recorder = _metrics.Recorder(NoOpMeterProvider())
+    recorder.llm("chat", "openai", "m", 0.1, 1, 1, None, None, None, None)
+    assert recorder._instruments() is None

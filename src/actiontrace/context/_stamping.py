@@ -22,14 +22,6 @@ _SUBJECT_KEYS = (A.GEN_AI_TOOL_NAME, A.GEN_AI_AGENT_NAME, A.GEN_AI_WORKFLOW_NAME
 
 TRACER_NAME = "actiontrace"  # the span starter's tracer: its spans arrive at on_start stamped
 _processors = 0  # live SessionSpanProcessors; the starter stamps only while there is one
-# Scopes whose spans all come through the starter (stamped already when on_start sees them).
-STARTER_SCOPES = {TRACER_NAME}
-
-
-def starter_scope(name: str) -> str:
-    """Register a tracer scope that starts its spans only through the span starter."""
-    STARTER_SCOPES.add(name)
-    return name
 
 
 def processor_added() -> None:

@@ -7,9 +7,11 @@
   (the bounded queue keeps the newest spans, and turns the excess away, counted) instead of
   spending a full export timeout on every batch; then it probes again, so export resumes by
   itself when the collector is back, starting with what the queue kept.
-- Shutdown is bounded by about one export timeout: once it starts, a failed export, or one that
-  could not end before the deadline, ends the attempt and the remaining batches are dropped
-  (counted), instead of trying each in turn.
+- Shutdown is bounded by about one export timeout for every signal together: the traces and
+  metrics exporters of one ``configure()`` share an :class:`ExitBudget`. Once shutdown starts,
+  the SDK exporters stop retrying (a refused connection fails at once instead of backing off
+  for a whole timeout), a failed export by either signal ends the attempt for both, and no
+  export may outlast the deadline; what is left is dropped (counted), not tried in turn.
 - Spans the SDK's bounded queue turns away are counted too. ``export_stats()`` gives the counts;
   the first drop and then at most one line a minute are logged.
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from typing import Any, Callable, Sequence
 
 from opentelemetry.sdk.trace import ReadableSpan, SpanProcessor
@@ -85,6 +88,73 @@ def reset_export_stats() -> None:
         _stats.reset()
 
 
+def _abort_retries(exporter: Any) -> None:
+    """Make an SDK OTLP exporter give up instead of backing off between retries.
+
+    The SDK retries a refused connection with 1, 2, 4... s pauses until its timeout; its only
+    brake is the event its own shutdown sets (``_shutdown_event`` on the HTTP client,
+    ``_shutdown_in_progress`` on the gRPC exporter). Setting it leaves the transport open, so
+    the export in hand still gets its one attempt. Private names: absent ones are skipped.
+    """
+    for obj in (getattr(exporter, "_client", None), exporter):
+        for name in ("_shutdown_event", "_shutdown_in_progress"):
+            event = getattr(obj, name, None)
+            if isinstance(event, threading.Event):
+                event.set()
+
+
+def _cap_timeout(exporter: Any, seconds: float) -> None:
+    """Shorten the SDK exporter's per-export timeout so an attempt cannot outlast the deadline."""
+    for obj in (getattr(exporter, "_client", None), exporter):
+        value = getattr(obj, "_timeout", None)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value > seconds:
+            try:
+                obj._timeout = max(seconds, 0.01)
+            except Exception:
+                pass
+
+
+class ExitBudget:
+    """The time every OTLP signal of one pipeline may spend on shutdown, together.
+
+    The first signal to shut down starts the clock (one export timeout); every SDK exporter
+    registered here stops retrying then; an export failing while closing marks the endpoint
+    dead, and the other signals drop what they hold instead of trying again.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._exporters: weakref.WeakSet = weakref.WeakSet()
+        self.deadline: float | None = None
+        self.dead = False
+
+    def register(self, sdk_exporter: Any) -> None:
+        try:
+            self._exporters.add(sdk_exporter)
+        except TypeError:  # not weakly referenceable: it keeps its own retries
+            pass
+
+    @property
+    def closing(self) -> bool:
+        return self.deadline is not None
+
+    def begin(self, timeout_s: float) -> None:
+        with self._lock:
+            if self.deadline is None:
+                self.deadline = self._clock() + timeout_s
+            exporters = list(self._exporters)
+        for exporter in exporters:
+            _abort_retries(exporter)
+
+    def remaining(self) -> float:
+        return float("inf") if self.deadline is None else self.deadline - self._clock()
+
+    def allows(self, expected_s: float = 0.0) -> bool:
+        """Whether an export expected to take ``expected_s`` may still start."""
+        return not self.closing or (not self.dead and self._clock() + expected_s <= self.deadline)
+
+
 class ResilientSpanExporter(SpanExporter):
     """Backs off after a failure, bounds shutdown to about one export, counts what it drops.
 
@@ -95,7 +165,8 @@ class ResilientSpanExporter(SpanExporter):
 
     def __init__(self, inner: SpanExporter, *, timeout_s: float, retry_after_s: float = DEFAULT_RETRY_AFTER_S,
                  endpoint: str = "", clock: Callable[[], float] = time.monotonic,
-                 wait: Callable[[float], Any] | None = None) -> None:
+                 wait: Callable[[float], Any] | None = None, budget: ExitBudget | None = None,
+                 sdk_exporter: Any = None) -> None:
         self._inner = inner
         self._timeout_s = timeout_s
         self._retry_after_s = retry_after_s
@@ -107,22 +178,27 @@ class ResilientSpanExporter(SpanExporter):
         self._retry_at = 0.0
         self._failing = False
         self._last_duration = 0.0
-        self._shutdown_deadline: float | None = None
-        self._failed_while_closing = False
+        self._budget = budget if budget is not None else ExitBudget(clock)
+        self._sdk_exporter = sdk_exporter
+        if sdk_exporter is not None:
+            self._budget.register(sdk_exporter)
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
         n = len(spans)
         now = self._clock()
-        if self._shutdown_deadline is None and now < self._retry_at:
+        if not self._budget.closing and now < self._retry_at:
             if getattr(self._flushing, "active", False):
                 return self._drop(n, "backing off after a failed export")
             self._wait(self._retry_at - now)  # shutdown interrupts it
             now = self._clock()
-        closing = self._shutdown_deadline is not None
+        closing = self._budget.closing
         # While closing: an attempt only if it can end before the deadline, judging by the last
-        # one; after a failure the rest is dropped. One slow export may still be in flight.
-        if closing and (self._failed_while_closing or now + self._last_duration > self._shutdown_deadline):
+        # one; after a failure (of any signal) the rest is dropped. One slow export may still
+        # be in flight.
+        if closing and not self._budget.allows(self._last_duration):
             return self._drop(n, "shutting down with the endpoint unreachable or slow")
+        if closing and self._sdk_exporter is not None:
+            _cap_timeout(self._sdk_exporter, self._budget.remaining())
         started = self._clock()
         try:
             result = self._inner.export(spans)
@@ -140,7 +216,8 @@ class ResilientSpanExporter(SpanExporter):
             return result
         _stats.add("failures", 1)
         self._failing = True
-        self._failed_while_closing = closing
+        if closing:
+            self._budget.dead = True
         self._retry_at = self._clock() + self._retry_after_s
         return self._drop(n, "export failed")
 
@@ -151,8 +228,7 @@ class ResilientSpanExporter(SpanExporter):
 
     def begin_shutdown(self) -> None:
         """From now on, finish within about one export timeout; wakes a back-off wait."""
-        if self._shutdown_deadline is None:
-            self._shutdown_deadline = self._clock() + self._timeout_s
+        self._budget.begin(self._timeout_s)
         self._wake.set()
 
     def shutdown(self) -> None:
@@ -233,7 +309,7 @@ def otlp_exporter(endpoint: str | None, protocol: str = "http/protobuf") -> Span
 
 def otlp_span_processor(endpoint: str | None, protocol: str = "http/protobuf", *,
                         wrap: Callable[[SpanExporter], SpanExporter] | None = None,
-                        retry_after_s: float = DEFAULT_RETRY_AFTER_S,
+                        retry_after_s: float = DEFAULT_RETRY_AFTER_S, budget: ExitBudget | None = None,
                         exporter: SpanExporter | None = None, **batch_options: Any) -> DropCountingProcessor:
     """The whole OTLP branch of configure(): count, batch (OTEL_BSP_* honoured), back off, export.
 
@@ -241,11 +317,51 @@ def otlp_span_processor(endpoint: str | None, protocol: str = "http/protobuf", *
     ``wrap`` goes around the SDK exporter, inside the back-off (configure() passes
     ``RedactingSpanExporter``, so redaction runs on the export thread):
     BatchSpanProcessor -> ResilientSpanExporter -> wrap(OTLPSpanExporter).
+    ``budget``: shared with the metrics exporter (:func:`resilient_metric_exporter`) so both
+    signals together spend at most one export timeout at shutdown.
     """
     raw = exporter if exporter is not None else otlp_exporter(endpoint, protocol)
     timeout = exporter_timeout_s(raw)
     inner = wrap(raw) if wrap is not None else raw
     resilient = ResilientSpanExporter(inner, timeout_s=timeout, retry_after_s=retry_after_s,
-                                      endpoint=str(endpoint or "(OTEL_EXPORTER_OTLP_ENDPOINT)"))
+                                      endpoint=str(endpoint or "(OTEL_EXPORTER_OTLP_ENDPOINT)"),
+                                      budget=budget, sdk_exporter=raw)
     return DropCountingProcessor(BatchSpanProcessor(resilient, **batch_options), endpoint=str(endpoint or ""),
                                  exporter=resilient)
+
+
+def resilient_metric_exporter(inner: Any, budget: ExitBudget) -> Any:
+    """``inner`` (an SDK OTLP metric exporter) made to share ``budget`` with the span exporter."""
+    from opentelemetry.sdk.metrics.export import MetricExporter, MetricExportResult
+
+    class ResilientMetricExporter(MetricExporter):
+        """At shutdown: no retries, nothing past the shared deadline, nothing once the endpoint failed."""
+
+        def __init__(self) -> None:
+            super().__init__(preferred_temporality=getattr(inner, "_preferred_temporality", None),
+                             preferred_aggregation=getattr(inner, "_preferred_aggregation", None))
+            self._timeout_s = exporter_timeout_s(inner)
+            budget.register(inner)
+
+        def export(self, metrics_data: Any, timeout_millis: float = 10_000, **kwargs: Any) -> Any:
+            closing = budget.closing
+            if closing:
+                if not budget.allows():
+                    return MetricExportResult.FAILURE
+                _cap_timeout(inner, budget.remaining())
+            try:
+                result = inner.export(metrics_data, timeout_millis=timeout_millis, **kwargs)
+            except Exception:
+                result = MetricExportResult.FAILURE
+            if closing and result is not MetricExportResult.SUCCESS:
+                budget.dead = True
+            return result
+
+        def force_flush(self, timeout_millis: float = 10_000) -> bool:
+            return inner.force_flush(timeout_millis=timeout_millis)
+
+        def shutdown(self, timeout_millis: float = 30_000, **kwargs: Any) -> None:
+            budget.begin(self._timeout_s)
+            inner.shutdown(timeout_millis=timeout_millis, **kwargs)
+
+    return ResilientMetricExporter()

@@ -1,8 +1,10 @@
 """Cost of a call in USD from a versioned price table shipped with the package.
 
-The table (``actiontrace/data/prices.json``) is per 1M tokens, keyed by model; a dated
-model name (``gpt-4o-mini-2024-07-18``) falls back to its longest listed prefix. Users
-override or extend it with :func:`set_prices` or a JSON file named by
+The table (``actiontrace/data/prices.json``) is per 1M tokens, keyed by model, whatever the
+provider; a dated model name (``gpt-4o-mini-2024-07-18``) falls back to its longest listed
+prefix. A price names ``input`` and ``output``, and optionally ``cached_input`` (cache reads),
+``cache_creation_input`` (cache writes) and ``reasoning``, each defaulting to its base price.
+Users override or extend it with :func:`set_prices` or a JSON file named by
 ``ACTIONTRACE_PRICES_FILE`` (same shape as the shipped one, or just ``{"model": {...}}``).
 """
 
@@ -40,14 +42,14 @@ def _load() -> dict[str, dict[str, float]]:
                 _version = str(data.get("version", "unknown"))
                 table.update(_models(data))
             except Exception:
-                log_once("openai.prices", "actiontrace: could not read the shipped price table")
+                log_once("genai.prices", "actiontrace: could not read the shipped price table")
             path = _settings.prices_file()
             if path:
                 try:
                     with open(path, encoding="utf-8") as fh:
                         table.update(_models(json.load(fh)))
                 except Exception:
-                    log_once("openai.prices.file", "actiontrace: could not read ACTIONTRACE_PRICES_FILE=%s", path)
+                    log_once("genai.prices.file", "actiontrace: could not read ACTIONTRACE_PRICES_FILE=%s", path)
             _table = table
         return _table
 
@@ -59,7 +61,7 @@ def prices_version() -> str:
 
 def set_prices(prices: Mapping[str, Mapping[str, float]], *, replace: bool = False) -> None:
     """Add or change model prices (USD per 1M tokens: ``input``, ``output``, optional
-    ``cached_input``, ``cache_write`` and ``reasoning``). ``replace=True`` drops all earlier overrides first."""
+    ``cached_input``, ``cache_creation_input`` and ``reasoning``). ``replace=True`` drops all earlier overrides first."""
     with _lock:
         if replace:
             _overrides.clear()
@@ -98,7 +100,8 @@ def _lookup(model: str) -> dict[str, float] | None:
 
 
 def cost_usd(model: str | None, usage: Usage | None) -> float | None:
-    """Input, cached input, output and reasoning tokens priced separately; None when unknown."""
+    """Input, cache-read and cache-write input, output and reasoning tokens priced separately;
+    None when unknown. The cache and reasoning counts are parts of the input and output counts."""
     if usage is None or usage.empty:
         return None
     input_tokens = usage.input_tokens or 0
@@ -110,18 +113,17 @@ def cost_usd(model: str | None, usage: Usage | None) -> float | None:
     if input_price is None:
         return None
     out_price = price.get("output", 0.0)
-    cached = usage.cached_input_tokens
+    cached = usage.cache_read_input_tokens
     written = usage.cache_creation_input_tokens
     reasoning = usage.reasoning_tokens
-    # Prices are per 1M tokens; cached input, cache writes (both part of input) and reasoning
-    # (a part of output) may differ.
+    # Prices are per 1M tokens; cached input, cache writes and reasoning (a part of output) may differ.
     cost = (input_tokens * input_price + output_tokens * out_price) / 1_000_000.0
     if cached:
         cached = min(cached, input_tokens)
         cost += cached * (price.get("cached_input", input_price) - input_price) / 1_000_000.0
     if written:
-        written = min(written, input_tokens - (cached or 0))
-        cost += written * (price.get("cache_write", input_price) - input_price) / 1_000_000.0
+        written = min(written, input_tokens)
+        cost += written * (price.get("cache_creation_input", input_price) - input_price) / 1_000_000.0
     if reasoning:
         reasoning = min(reasoning, output_tokens)
         cost += reasoning * (price.get("reasoning", out_price) - out_price) / 1_000_000.0

@@ -1,32 +1,31 @@
 """GenAI client metrics and per-tool counters, recorded through the OpenTelemetry metrics API.
 
 Instruments are created lazily on the Meter "actiontrace" of whichever MeterProvider is in force
-(the one ``configure_metrics`` built, else the application's global one). With no provider set,
-every ``record_*`` call returns after one identity check, so the decorators may call them freely.
-Nothing here raises into the caller: failures are logged once and swallowed.
+(the one ``use_meter_provider`` named, which ``setup._metrics`` does, else the
+application's global one). With no provider set, every ``record_*`` call returns after one
+identity check, so the decorators may call them freely. An instrumentation records through a
+:class:`Recorder` made at its ``instrument()``: bound to the ``meter_provider`` it was handed,
+or following the provider in force. Nothing here raises into the caller: failures are logged
+once and swallowed.
 """
 
 from __future__ import annotations
 
 import threading
 from typing import Any
-from urllib.parse import urlsplit
 
 from opentelemetry import metrics
-from opentelemetry.sdk.trace import SpanProcessor as _SpanProcessor
 
 from actiontrace import _vocabulary as A
 from actiontrace._safety import tracing_failed
 
-try:  # The API's placeholder providers: recording through them is pointless work.
-    from opentelemetry.metrics import NoOpMeterProvider
-    from opentelemetry.metrics._internal import _ProxyMeterProvider
+from opentelemetry.metrics import NoOpMeterProvider
 
-    _PLACEHOLDERS: tuple[type, ...] = (NoOpMeterProvider, _ProxyMeterProvider)
-except Exception:  # pragma: no cover - private name moved in a future API release
-    from opentelemetry.metrics import NoOpMeterProvider
+from actiontrace import _sdk
 
-    _PLACEHOLDERS = (NoOpMeterProvider,)
+# The API's placeholder providers: recording through them is pointless work.
+_PLACEHOLDERS: tuple[type, ...] = _sdk.placeholder_meter_provider_types()
+_PROXY: tuple[type, ...] = tuple(t for t in _PLACEHOLDERS if t is not NoOpMeterProvider)
 
 # Bucket boundaries the GenAI semantic conventions prescribe (gen-ai-metrics.md).
 DURATION_BUCKETS: tuple[float, ...] = (
@@ -72,7 +71,7 @@ class _Instruments:
 
 
 _lock = threading.Lock()
-_own_provider: Any = None  # set by configure_metrics / use_meter_provider
+_own_provider: Any = None  # set by use_meter_provider (configure_metrics calls it)
 _cached_for: Any = None
 _cached: _Instruments | None = None
 
@@ -89,6 +88,16 @@ def _instruments() -> _Instruments | None:
             _cached = None if placeholder else _Instruments(provider.get_meter(A.METER_NAME, _version()))
             _cached_for = provider
         return _cached
+
+
+def recording() -> bool:
+    """Whether a MeterProvider is in force (the ``record_*`` functions would record)."""
+    return _instruments() is not None
+
+
+def is_placeholder(provider: Any) -> bool:
+    """The API's no-op or global stand-in provider: recording through it is pointless work."""
+    return isinstance(provider, _PLACEHOLDERS)
 
 
 def _version() -> str | None:
@@ -149,8 +158,22 @@ def record_llm(operation: str, provider: str | None, model: str | None, duration
                server_port: int | None = None, response_model: str | None = None) -> None:
     """One GenAI client operation: its duration and, when known, input/output token counts."""
     inst = _instruments()
-    if inst is None:
-        return
+    if inst is not None:
+        _record_llm(inst, operation, provider, model, duration_s, input_tokens, output_tokens, error_type,
+                    server_address, server_port, response_model)
+
+
+def record_first_chunk(operation: str, provider: str | None, model: str | None, seconds: float,
+                       server_address: str | None = None, *, server_port: int | None = None) -> None:
+    """Time to the first chunk of a streamed response (streaming calls only, per the conventions)."""
+    inst = _instruments()
+    if inst is not None:
+        _record_first_chunk(inst, operation, provider, model, seconds, server_address, server_port)
+
+
+def _record_llm(inst: _Instruments, operation: str, provider: str | None, model: str | None, duration_s: float,
+                input_tokens: int | None, output_tokens: int | None, error_type: str | None,
+                server_address: str | None, server_port: int | None, response_model: str | None) -> None:
     try:
         attrs = _llm_attributes(operation, provider, model, error_type, server_address,
                                 server_port, response_model)
@@ -164,12 +187,8 @@ def record_llm(operation: str, provider: str | None, model: str | None, duration
         tracing_failed("metrics.record_llm")
 
 
-def record_first_chunk(operation: str, provider: str | None, model: str | None, seconds: float,
-                       server_address: str | None = None, *, server_port: int | None = None) -> None:
-    """Time to the first chunk of a streamed response (streaming calls only, per the conventions)."""
-    inst = _instruments()
-    if inst is None:
-        return
+def _record_first_chunk(inst: _Instruments, operation: str, provider: str | None, model: str | None,
+                        seconds: float, server_address: str | None, server_port: int | None) -> None:
     try:
         attrs = _llm_attributes(operation, provider, model, None, server_address, server_port, None)
         inst.first_chunk.record(float(seconds), attrs)
@@ -177,98 +196,59 @@ def record_first_chunk(operation: str, provider: str | None, model: str | None, 
         tracing_failed("metrics.record_first_chunk")
 
 
-def _http_metrics_url(endpoint: str) -> str:
-    """A base OTLP/HTTP endpoint gets the signal path, as OTEL_EXPORTER_OTLP_ENDPOINT does."""
-    path = urlsplit(endpoint).path.rstrip("/")
-    if path.endswith("/v1/metrics"):
-        return endpoint
-    return endpoint.rstrip("/") + "/v1/metrics"
+class Recorder:
+    """The GenAI metrics of one instrumentation, made at its ``instrument()``: recorded into the
+    ``meter_provider`` it was handed, or (None) into the provider in force, as ``record_*`` do."""
 
+    __slots__ = ("meter_provider", "_bound")
 
-def configure_metrics(endpoint: str | None = None, protocol: str = "http/protobuf", *,
-                      headers: dict[str, str] | None = None, timeout: float | None = None,
-                      export_interval_millis: float | None = None, resource: Any = None,
-                      set_global: bool = True) -> Any:
-    """Build a MeterProvider exporting over OTLP and record our instruments into it.
+    def __init__(self, meter_provider: Any = None) -> None:
+        if isinstance(meter_provider, _PROXY):  # the API's global stand-in: follow the provider in force
+            meter_provider = None
+        self.meter_provider = meter_provider
+        self._bound: Any = None  # the instruments on meter_provider, made on first use (False: none)
 
-    ``endpoint`` is the base URL (``http://host:4318`` for http/protobuf, ``http://host:4317``
-    for grpc); None lets the exporter read the standard ``OTEL_EXPORTER_OTLP_*`` variables, which
-    also supply headers, timeout, compression and certificates when not given here. The provider
-    becomes the global one unless the application already set its own (``set_global`` False: never).
-    """
-    from opentelemetry.sdk.metrics import MeterProvider
-    from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
-
-    if protocol == "grpc":
-        from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import OTLPMetricExporter
-
-        exporter = OTLPMetricExporter(endpoint=endpoint, headers=headers, timeout=timeout)
-    elif protocol in ("http/protobuf", "http"):
-        from opentelemetry.exporter.otlp.proto.http.metric_exporter import (
-            OTLPMetricExporter as HTTPMetricExporter,
-        )
-
-        exporter = HTTPMetricExporter(
-            endpoint=_http_metrics_url(endpoint) if endpoint else None, headers=headers, timeout=timeout,
-        )
-    else:
-        raise ValueError(f"unsupported OTLP protocol {protocol!r}: use 'http/protobuf' or 'grpc'")
-    reader = PeriodicExportingMetricReader(exporter, export_interval_millis=export_interval_millis)
-    kwargs: dict[str, Any] = {"metric_readers": [reader]}
-    if resource is not None:
-        kwargs["resource"] = resource
-    provider = MeterProvider(**kwargs)
-    if set_global and isinstance(metrics.get_meter_provider(), _PLACEHOLDERS):
-        metrics.set_meter_provider(provider)
-    use_meter_provider(provider)
-    return provider
-
-
-def shutdown_metrics(timeout_millis: float = 10_000) -> None:
-    """Flush and close the provider configure_metrics built (no-op when there is none)."""
-    global _cached_for, _cached
-    provider = _own_provider
-    if provider is None:
-        return
-    use_meter_provider(None)
-    with _lock:  # it may still be the global provider: treat it as absent from now on
-        _cached_for, _cached = provider, None
-    try:
-        provider.shutdown(timeout_millis=timeout_millis)
-    except Exception:
-        tracing_failed("metrics.shutdown")
-
-
-class ToolMetricsSpanProcessor(_SpanProcessor):
-    """Records the per-tool instruments when any tool span ends (ours, or another
-    instrumentation's ``execute_tool`` span), so no decorator has to time anything twice.
-
-    Add it to the TracerProvider next to the exporting processors; without a MeterProvider each
-    span costs one identity check.
-    """
-
-    def on_start(self, span: Any, parent_context: Any = None) -> None:
-        pass
-
-    def on_end(self, span: Any) -> None:
-        if _instruments() is None:
-            return
+    def _instruments(self) -> _Instruments | None:
         try:
-            attrs = span.attributes or {}
-            if attrs.get(A.GEN_AI_OPERATION_NAME) != "execute_tool" and attrs.get(A.SPAN_TYPE) != "tool":
-                return
-            if span.start_time is None or span.end_time is None:
-                return
-            error_type = attrs.get(A.ERROR_TYPE)
-            if not error_type and span.status is not None and span.status.status_code.name == "ERROR":
-                error_type = "_OTHER"  # the conventions' fallback when the error class is unknown
-            record_tool(attrs.get(A.GEN_AI_TOOL_NAME) or span.name, (span.end_time - span.start_time) / 1e9,
-                        error_type)
+            if self.meter_provider is None:
+                return _instruments()
+            if self._bound is None:
+                with _lock:
+                    if self._bound is None:
+                        noop = isinstance(self.meter_provider, _PLACEHOLDERS)
+                        self._bound = False if noop else _Instruments(
+                            self.meter_provider.get_meter(A.METER_NAME, _version()))
+            return self._bound or None
         except Exception:
-            tracing_failed("metrics.tool_span")
+            tracing_failed("metrics.instruments")
+            return None
 
-    def shutdown(self) -> None:
-        pass
+    def llm(self, operation: str, provider: str | None, model: str | None, duration_s: float,
+            input_tokens: int | None, output_tokens: int | None, error_type: str | None,
+            server_address: str | None, server_port: int | None, response_model: str | None) -> None:
+        """As :func:`record_llm`."""
+        inst = self._instruments()
+        if inst is not None:
+            _record_llm(inst, operation, provider, model, duration_s, input_tokens, output_tokens, error_type,
+                        server_address, server_port, response_model)
 
-    def force_flush(self, timeout_millis: int = 30_000) -> bool:
-        return True
+    def first_chunk(self, operation: str, provider: str | None, model: str | None, seconds: float,
+                    server_address: str | None, server_port: int | None) -> None:
+        """As :func:`record_first_chunk`."""
+        inst = self._instruments()
+        if inst is not None:
+            _record_first_chunk(inst, operation, provider, model, seconds, server_address, server_port)
+
+
+def retire(provider: Any) -> None:
+    """``provider`` is shutting down: stop recording into it, even while it is still the global
+    provider (it answers as absent from now on)."""
+    global _cached_for, _cached
+    use_meter_provider(None)
+    with _lock:
+        _cached_for, _cached = provider, None
+
+
+def own_provider() -> Any:
+    """The provider ``use_meter_provider`` named, or None."""
+    return _own_provider

@@ -10,6 +10,9 @@ from .._safety import tracing_failed
 from .._sdk import add_to_starting_span
 
 
+_OUR_PREFIX = _stamping.TRACER_NAME + "."
+
+
 class SessionSpanProcessor(SpanProcessor):
     """Adds ``session()``/``properties()`` attributes and ``actiontrace.path`` in ``on_start``.
 
@@ -25,7 +28,9 @@ class SessionSpanProcessor(SpanProcessor):
     def on_start(self, span, parent_context=None) -> None:
         try:
             scope = span.instrumentation_scope
-            if scope is not None and scope.name in _stamping.STARTER_SCOPES:  # stamped by our span starter
+            # Our scopes (the decorators' "actiontrace", each instrumentation's
+            # "actiontrace.instrumentation.<name>") start spans through our span starter: stamped.
+            if scope is not None and (scope.name == _stamping.TRACER_NAME or scope.name.startswith(_OUR_PREFIX)):
                 return
             add_to_starting_span(span, _stamping.stamps(span.name, span.attributes, parent_context))
         except Exception:

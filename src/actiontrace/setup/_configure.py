@@ -11,9 +11,8 @@ synchronous processors go behind ``RedactingSpanProcessor``.
 from __future__ import annotations
 
 import atexit
-import importlib.util
 import threading
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 from opentelemetry import trace
 
@@ -52,6 +51,10 @@ class _Options:
         self.protocol = _arg(S.OTLP_TRACES_PROTOCOL.parse, args, "otlp_protocol", empty_is_none=True)
         self.capture_content = _arg(S.parse_bool, args, "capture_content")
         self.instrument = _arg(S.parse_names, args, "instrument")
+        if self.instrument is not None:
+            from ._instrument import check
+
+            check(self.instrument)  # an unknown name raises before anything is set up
         self.redactor = _arg(S.instance_of(Redactor, "an actiontrace.redaction.Redactor"), args, "redactor")
         self.propagate_threads = S.parse_bool(args["propagate_threads"], "propagate_threads")
         self.span_processors = S.sequence_of(SpanProcessor, "SpanProcessor")(args["span_processors"],
@@ -59,6 +62,7 @@ class _Options:
         self.resource_attributes = _arg(S.parse_str_mapping, args, "resource_attributes") or {}
         self.metrics = S.parse_bool(args["metrics"], "metrics")
         self.session_baggage = _arg(S.parse_bool, args, "session_baggage")
+        self.handle_signals = S.parse_bool(args["handle_signals"], "handle_signals")
         # What a second call is compared with.
         self.key = (self.service_name, self.jsonl_path, self.endpoint, self.protocol, self.capture_content,
                     tuple(self.instrument or ()), id(self.redactor))
@@ -72,48 +76,42 @@ def _arg(parse, args: dict, name: str, empty_is_none: bool = False) -> Any:
 
 
 def _jsonl_path(arg: Any) -> str | None:
-    if arg is not _UNSET:
-        return arg
-    return S.JSONL_PATH.read() if S.JSONL.read() else None
+    """The JSONL directory, or None when off (or unusable: logged, see ``_checks``)."""
+    from ._checks import jsonl_problem, off
+
+    if arg is _UNSET:
+        if not S.JSONL.read():
+            return None
+        arg, source = S.JSONL_PATH.read(), S.JSONL_PATH.env
+    else:
+        source = "jsonl_path"
+    problem = jsonl_problem(arg) if arg is not None else None
+    if problem:
+        off(f"JSONL export ({source}={arg})", problem)
+        return None
+    return arg
 
 
 def _otlp_settings(endpoint: str | None, protocol: str | None) -> tuple[str | None, str]:
-    """The traces endpoint as the exporter wants it, and the protocol."""
-    protocol = protocol or S.OTLP_TRACES_PROTOCOL.read()
+    """The traces endpoint as the exporter wants it, and the protocol (None: OTLP off, logged)."""
+    from ._checks import endpoint_problem, off
+
+    if protocol is None:
+        try:
+            protocol = S.OTLP_TRACES_PROTOCOL.read()
+        except ValueError as error:
+            off("OTLP export", str(error))
+            return None, "http/protobuf"
+    given = endpoint or S.OTLP_TRACES_ENDPOINT.read() or S.OTLP_ENDPOINT.read()
+    if given and (problem := endpoint_problem(given, protocol)):
+        off("OTLP export", problem)
+        return None, protocol
     if not endpoint and S.OTLP_TRACES_ENDPOINT.read():
         return S.OTLP_TRACES_ENDPOINT.read(), protocol  # per-signal: used as given
     endpoint = endpoint or S.OTLP_ENDPOINT.read()
     if endpoint and protocol == "http/protobuf" and not endpoint.rstrip("/").endswith("/v1/traces"):
         endpoint = endpoint.rstrip("/") + "/v1/traces"  # a base endpoint gets the signal's path
     return endpoint, protocol
-
-
-# Instrumentation name -> (the instrumented package's import name, its instrumentor).
-_INSTRUMENTORS = {
-    "openai": ("openai", "actiontrace.instrumentation.openai:OpenAIInstrumentor"),
-    "anthropic": ("anthropic", "actiontrace.instrumentation.anthropic:AnthropicInstrumentor"),
-    "mcp": ("mcp", "actiontrace.instrumentation.mcp:MCPInstrumentor"),
-    "openai_agents": ("agents", "actiontrace.instrumentation.openai_agents:OpenAIAgentsInstrumentor"),
-}
-
-
-def _default_instruments() -> list[str]:
-    return [name for name, (module, _) in _INSTRUMENTORS.items() if importlib.util.find_spec(module) is not None]
-
-
-def _instrument(names: Iterable[str], provider) -> None:
-    for name in names:
-        if name not in _INSTRUMENTORS:
-            raise ValueError(f"unknown instrumentation {name!r}; available: {', '.join(map(repr, _INSTRUMENTORS))}")
-        if name == "openai_agents":  # instrumented when the application imports it, not here
-            from ..instrumentation.openai_agents._on_import import instrument_when_imported
-
-            instrument_when_imported(tracer_provider=provider)
-            continue
-        module, cls = _INSTRUMENTORS[name][1].split(":")
-        instrumentor = getattr(importlib.import_module(module), cls)()
-        if not instrumentor.is_instrumented_by_opentelemetry:
-            instrumentor.instrument(tracer_provider=provider)
 
 
 def configure(
@@ -130,6 +128,7 @@ def configure(
     resource_attributes: dict | None = None,
     metrics: bool = True,
     session_baggage: bool | None = None,
+    handle_signals: bool = True,
 ):
     """Set up tracing and return the SDK ``TracerProvider``.
 
@@ -141,15 +140,19 @@ def configure(
     - ``capture_content``: record arguments/results and LLM messages (default on;
       ``ACTIONTRACE_CAPTURE_CONTENT=false`` turns it off).
     - ``instrument``: client libraries to instrument (``"openai"``, ``"anthropic"``, ``"mcp"``,
-      ``"openai_agents"``); default: each one installed.
+      ``"openai_agents"``); default: each one installed. Each is instrumented when the application imports it (at once if it already has).
     - ``redactor``: a ``actiontrace.redaction.Redactor`` replacing the default rules.
     - ``span_processors``: extra exporting processors; they are put behind redaction too.
     - ``session_baggage``: also send session values to other services as W3C baggage
       (default off; ``ACTIONTRACE_SESSION_BAGGAGE=true``).
+    - ``handle_signals``: on SIGTERM/SIGHUP flush what is buffered, then let the signal do
+      what it would have done (``False``, or ``ACTIONTRACE_HANDLE_SIGNALS=false``: leave them alone).
 
     Switches take a bool or the same words as their variables (``"false"``, ``"off"``...).
     A wrong type raises ``TypeError`` and a bad value ``ValueError``, naming the argument;
-    a bad environment value is logged and its default used (an unknown OTLP protocol raises).
+    a bad environment value is logged and its default used, and a JSONL directory, OTLP
+    protocol or endpoint that cannot work is logged once and that exporter left out
+    (``_checks``): tracing never stops the application from starting.
 
     Idempotent: a second call returns the same provider and changes nothing (it warns
     if its arguments differ). If the application already installed an SDK
@@ -170,7 +173,13 @@ def _build(o: _Options) -> _State:
     _apply_switches(o)
     endpoint, protocol = _otlp_settings(o.endpoint, o.protocol)
     provider, owned = _provider(o)
-    processors = _processors(o, _jsonl_path(o.jsonl_path), endpoint, protocol)
+    _warn_about_the_past(provider, owned)
+    from ..exporters._otlp import ExitBudget
+
+    budget = ExitBudget()  # shared by the OTLP traces and metrics exporters
+    processors = _processors(o, _jsonl_path(o.jsonl_path), endpoint, protocol, budget)
+    if not owned and _has_session_processor(provider):  # e.g. set up by the zero-code configurator
+        processors = processors[1:]
     for processor in processors:
         provider.add_span_processor(processor)
     if owned:
@@ -182,19 +191,39 @@ def _build(o: _Options) -> _State:
     meter_provider = None
     if endpoint and o.metrics:
         # Metrics get the base endpoint: their exporter adds its own signal path.
-        meter_provider = _configure_metrics(o.endpoint or S.OTLP_ENDPOINT.read(), protocol)
+        meter_provider = _configure_metrics(o.endpoint or S.OTLP_ENDPOINT.read(), protocol, budget)
     if o.propagate_threads:
         from ..context._threads import propagate_context_to_threads
 
         propagate_context_to_threads()
-    try:
-        _instrument(_default_instruments() if o.instrument is None else o.instrument, provider)
-    except ValueError:
-        raise
-    except Exception:
-        logger.warning("actiontrace: instrumentation failed; tracing continues without it", exc_info=True)
-    atexit.register(_flush_at_exit)
+    from ._instrument import installed, instrument_on_import
+
+    instrument_on_import(installed() if o.instrument is None else o.instrument, provider)
+    # One exit hook, ours, so that spans go out before metrics and both share one timeout.
+    atexit.register(_shutdown_at_exit)
+    if o.handle_signals and S.HANDLE_SIGNALS.read():
+        from ._signals import install_signal_handlers
+
+        install_signal_handlers()
     return _State(provider, owned, processors, o.key, meter_provider)
+
+
+def _has_session_processor(provider: Any) -> bool:
+    from ..processors._session import SessionSpanProcessor
+
+    multi = getattr(provider, "_active_span_processor", None)
+    return any(isinstance(p, SessionSpanProcessor) for p in getattr(multi, "_span_processors", ()) or ())
+
+
+def _warn_about_the_past(provider: Any, owned: bool) -> None:
+    """Spans lost before configure(), and exporters of the application's that skip redaction."""
+    from . import _checks
+    from ..spans import _calls
+
+    if owned and _calls.unrecorded.count:
+        _checks.warn_calls_before(_calls.unrecorded.count)
+    if not owned and (names := _checks.exporting_processors(provider)):
+        _checks.warn_unredacted(names)
 
 
 def _apply_switches(o: _Options) -> None:
@@ -205,10 +234,12 @@ def _apply_switches(o: _Options) -> None:
         _baggage.enabled = o.session_baggage
     if o.capture_content is not None:
         _capture.settings.enabled = o.capture_content
-    if o.redactor is not None:
-        from ..redaction import set_default_redactor
+    from ..redaction import default_redactor, set_default_redactor
 
+    if o.redactor is not None:
         set_default_redactor(o.redactor)
+    # Compile the rules now, not inside the first traced call's span.
+    default_redactor()
 
 
 def _provider(o: _Options) -> tuple[Any, bool]:
@@ -224,10 +255,11 @@ def _provider(o: _Options) -> tuple[Any, bool]:
         attrs[SERVICE_NAME] = o.service_name
     elif not S.SERVICE_NAME.read() and "service.name=" not in S.RESOURCE_ATTRIBUTES.read():
         attrs[SERVICE_NAME] = "actiontrace-app"
-    return TracerProvider(resource=Resource.create(attrs)), True
+    # Shut down by configure()'s own exit hook, in order (see _shutdown).
+    return TracerProvider(resource=Resource.create(attrs), shutdown_on_exit=False), True
 
 
-def _processors(o: _Options, path: str | None, endpoint: str | None, protocol: str) -> list:
+def _processors(o: _Options, path: str | None, endpoint: str | None, protocol: str, budget: Any) -> list:
     """Session stamping first, then every exporting branch behind redaction."""
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
@@ -245,54 +277,45 @@ def _processors(o: _Options, path: str | None, endpoint: str | None, protocol: s
         from ..exporters._otlp import otlp_span_processor
 
         # Backs off while the collector is down, bounds shutdown, counts drops.
-        processors.append(otlp_span_processor(endpoint, protocol, wrap=RedactingSpanExporter))
+        processors.append(otlp_span_processor(endpoint, protocol, wrap=RedactingSpanExporter, budget=budget))
         if o.metrics:
-            from ..genai._metrics import ToolMetricsSpanProcessor
+            from ..processors._tool_metrics import ToolMetricsSpanProcessor
 
             processors.append(ToolMetricsSpanProcessor())
     processors.extend(RedactingSpanProcessor(extra) for extra in o.span_processors)
     return processors
 
 
-def _configure_metrics(endpoint: str | None, protocol: str):
+def _configure_metrics(endpoint: str | None, protocol: str, budget: Any):
     try:
-        from ..genai._metrics import configure_metrics
+        from ._metrics import build_meter_provider
     except ImportError:
         return None
     try:
-        return configure_metrics(endpoint, protocol)
+        return build_meter_provider(endpoint, protocol, budget)
     except Exception:
         logger.warning("actiontrace: metrics export could not be set up", exc_info=True)
         return None
 
 
-def _flush_at_exit() -> None:
-    # The SDK shuts down providers it owns at exit; processors added to someone
-    # else's provider are flushed here so a short script loses no span.
-    state = _state
-    if state is not None and not state.owned:
-        for processor in state.processors:
-            try:
-                processor.force_flush(5000)
-            except Exception:
-                pass
+def _shutdown_at_exit() -> None:
+    try:
+        shutdown()
+    except Exception:
+        pass
 
 
 def shutdown(timeout_millis: int = 30000) -> None:
-    """Flush every span and close the exporters. Safe to call twice."""
+    """Flush every span and close the exporters. Safe to call twice.
+
+    Spans first (JSONL, then OTLP), then metrics; a dead OTLP endpoint costs at most one
+    OTLP export timeout for both signals together.
+    """
     global _state
     with _lock:
         state, _state = _state, None
     if state is None:
         return
-    if state.owned:
-        state.provider.shutdown()
-    else:
-        for processor in state.processors:
-            processor.force_flush(timeout_millis)
-            processor.shutdown()
-    if state.meter_provider is not None:
-        from ..genai._metrics import shutdown_metrics
+    from ._shutdown import shutdown_state
 
-        shutdown_metrics()
-
+    shutdown_state(state)

@@ -2,12 +2,12 @@
 
 The SDK's BatchSpanProcessor restarts its worker thread in a forked child, so a child can export,
 but a ``multiprocessing`` child started with "fork" leaves through ``os._exit`` after its target
-returns: atexit handlers (where the SDK flushes) never run, and the spans it queued are lost.
+returns: atexit handlers (where configure() flushes) never run, and the spans it queued are lost.
 multiprocessing does run its own finalizers on that path, so one is armed in every forked child.
 
 Not covered, by nature: a bare ``os.fork()`` child that calls ``os._exit`` itself must call
 ``actiontrace.shutdown()`` (or the provider's ``force_flush``) first; one that exits normally is
-flushed by the SDK's atexit hook it inherited. With "spawn"/"forkserver" the child is a new
+flushed by the configure() exit hook it inherited. With "spawn"/"forkserver" the child is a new
 interpreter: it must call ``actiontrace.configure()`` itself.
 """
 

@@ -59,6 +59,15 @@ class Binder:
         return bound
 
 
+class _Unrecorded:
+    """Calls whose span did not record (before configure(): no provider); configure() warns."""
+
+    count = 0
+
+
+unrecorded = _Unrecorded()
+
+
 def _wants(flag: bool | None) -> bool:
     return _capture.settings.enabled if flag is None else flag
 
@@ -100,7 +109,9 @@ class Call:
             if spec.rolls_up:
                 self.totals, ctx = with_totals(ctx, spec.max_iterations)
             self.ctx = ctx
-            if span.is_recording() and _wants(spec.capture_input):
+            if not span.is_recording():
+                unrecorded.count += 1
+            elif _wants(spec.capture_input):
                 data = _capture.to_json(binder.bind(instance, args, kwargs, spec.exclude))
                 if spec.genai_tool:
                     span.set_attributes({A.INPUT: data, A.GEN_AI_TOOL_CALL_ARGUMENTS: data})

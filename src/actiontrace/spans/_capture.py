@@ -117,7 +117,8 @@ class _Walker:
         self.active.add(key)
         try:
             return self.container(v, t, depth)
-        except Exception:  # a hostile object spoils only its own place in the payload
+        except BaseException:  # a hostile object (even one raising KeyboardInterrupt or SystemExit
+            # from its __repr__) spoils only its own place in the payload, never the call
             return f"<unserialisable {safe_name(t)}>"
         finally:
             self.active.discard(key)
@@ -166,17 +167,17 @@ class _Walker:
 def safe_name(t: type) -> str:
     try:
         return str(t.__qualname__)
-    except Exception:
+    except BaseException:
         return "object"
 
 
 def safe_repr(v: Any, limit: int) -> str:
     try:
         text = repr(v)
-    except Exception:
+    except BaseException:  # KeyboardInterrupt/SystemExit from a __repr__ must not stop the call
         try:
             return f"<{type(v).__qualname__} object (repr failed)>"
-        except Exception:
+        except BaseException:
             return "<object (repr failed)>"
     if not isinstance(text, str):
         return f"<{type(v).__qualname__} object>"
@@ -228,6 +229,6 @@ def to_json(value: Any, *, max_bytes: int | None = None) -> str:
         if len(out) > budget + 256:  # estimate overshot: keep JSON valid and bounded anyway
             out = _dumps(out[:budget] + truncation_marker(len(out)))
         return out
-    except Exception:
+    except BaseException:  # whatever a captured value raises, the traced call goes on
         tracing_failed("to_json")
         return _dumps(f"<unserialisable {safe_name(type(value))}>")

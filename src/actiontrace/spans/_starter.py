@@ -1,5 +1,5 @@
-"""The one span starter. Decorators, facades and the OpenAI instrumentor all start spans here,
-so a span's error handling and base attributes live in one place."""
+"""The one span starter. Decorators, facades and the GenAI instrumentations all start spans
+here, so a span's error handling and base attributes live in one place."""
 
 from __future__ import annotations
 
@@ -30,10 +30,10 @@ def begin(
     context: context_api.Context | None = None,
     tracer: trace.Tracer | None = None,
 ) -> Span:
-    """Start a span (not made current). Attributes go in at start so samplers and
-    ``on_start`` processors see them, session values and path included (``_stamping``).
-    ``tracer``: an instrumentation's own tracer (its scope name must be registered with
-    ``_stamping.starter_scope``). Never raises: a failure yields a non-recording span."""
+    """Start a span (not made current) on ``tracer`` (default: the decorators' tracer, scope
+    ``actiontrace``; an instrumentation passes its own). Attributes go in at start so samplers
+    and ``on_start`` processors see them, session values and path included (``_stamping``).
+    Never raises: a failure yields a non-recording span."""
     attrs = {A.SPAN_TYPE: span_type}
     if attributes:
         attrs.update(attributes)
@@ -43,7 +43,8 @@ def begin(
     except Exception:
         tracing_failed("stamp")
     try:
-        return (tracer or _tracer).start_span(name, context=context, kind=kind, attributes=attrs, start_time=start_time)
+        return (tracer or _tracer).start_span(name, context=context, kind=kind, attributes=attrs,
+                                              start_time=start_time)
     except Exception:
         tracing_failed("begin")
         return INVALID_SPAN

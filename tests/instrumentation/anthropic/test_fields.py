@@ -42,7 +42,7 @@ def _check_outcome(outcome, message: dict) -> None:
     assert a["gen_ai.response.finish_reasons"] == [P.FINISH_REASONS.get(message["stop_reason"],
                                                                          message["stop_reason"])]
     u = outcome.usage
-    assert (u.input_tokens, u.output_tokens, u.cached_input_tokens,
+    assert (u.input_tokens, u.output_tokens, u.cache_read_input_tokens,
             u.cache_creation_input_tokens) == _expected_usage(message["usage"])
     out = a["gen_ai.output.messages"]
     assert len(out) == 1 and out[0]["role"] == "assistant"

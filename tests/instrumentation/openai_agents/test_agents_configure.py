@@ -68,7 +68,7 @@ def test_configure_instruments_on_import_and_writes_one_tree(tmp_path: Path):
     agent = next(s for s in spans if s.name == "invoke_agent scribe")
     for chat in (s for s in spans if s.name.startswith("chat")):
         assert by_id[chat.parent_span_id] is agent
-        assert chat.scope_name == "actiontrace"  # made by the OpenAI client instrumentation
+        assert chat.scope_name == "actiontrace.instrumentation.openai"  # made by the OpenAI client instrumentation
     assert len({s.trace_id for s in spans}) == 1
     assert all(s.attributes.get("session.id") == "s-42" for s in spans)
     raw = "".join(p.read_text() for p in traces.glob("*.jsonl"))

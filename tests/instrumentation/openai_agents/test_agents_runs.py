@@ -88,7 +88,7 @@ async def test_function_tool_then_answer(server, bridge, client_spans, spans, mo
     chats = chat_spans(spans)
     assert len(chats) == len(server.received) == 2  # one chat span per model call, either way
     assert [parent_of(spans, c) for c in chats] == [agent_span, agent_span]
-    assert {c.instrumentation_scope.name for c in chats} == {"actiontrace" if client_spans else SCOPE}
+    assert {c.instrumentation_scope.name for c in chats} == {"actiontrace.instrumentation.openai" if client_spans else SCOPE}
     assert [c.attributes["gen_ai.response.finish_reasons"] for c in chats] == [("tool_calls",), ("stop",)]
     assert parent_of(spans, tool) is agent_span and tool.kind is SpanKind.INTERNAL
     assert tool.attributes["gen_ai.tool.name"] == "get_weather"

@@ -21,10 +21,10 @@ then costs nothing to applications that have the client installed and never use 
 The client's own spans (``anthropic`` 1.x and later) are switched off for the calls traced
 here, so each call has one span; ``uninstrument()`` switches them back on.
 
-Options of ``instrument()``: ``suppress_http_instrumentation`` (default True, shared with the
-OpenAI instrumentation): HTTP client spans under a call are suppressed. Message content is
-recorded under the same switches as for OpenAI (``configure(capture_content=...)`` or
-``OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT``).
+Options of ``instrument()``, as for OpenAI: ``suppress_http_instrumentation`` (default True):
+HTTP client spans under a call are suppressed; ``capture_content`` (a bool, a callable asked per
+call, or None: ``OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT``; ``configure()`` hands
+its own switch); ``tracer_provider``, ``meter_provider``.
 """
 
 from __future__ import annotations
@@ -53,15 +53,23 @@ class AnthropicInstrumentor(BaseInstrumentor):
     def _instrument(self, **kwargs: Any) -> None:
         import sys
 
-        from . import _wrappers  # noqa: F401  (before genai._call: it imports the openai package first)
-        from ...genai._call import settings
-        from ..mcp import _import_hook
+        from opentelemetry import trace
 
-        if "suppress_http_instrumentation" in kwargs:
-            settings.suppress_http = bool(kwargs["suppress_http_instrumentation"])
+        from ..._version import __version__
+        from ...genai._call import capture_switch
+        from ...genai._metrics import Recorder
+        from ..mcp import _import_hook
+        from ._api import SCOPE, provider
+
+        provider.enable(
+            tracer=trace.get_tracer(SCOPE, __version__, tracer_provider=kwargs.get("tracer_provider")),
+            capture=capture_switch(kwargs.get("capture_content")),
+            metrics=Recorder(kwargs.get("meter_provider")),
+            suppress_http=bool(kwargs.get("suppress_http_instrumentation", True)),
+        )
         if "anthropic" in sys.modules:
             self._activate()
-        else:  # configure() in an application that may never import anthropic: wait until it does
+        else:  # an application that may never import anthropic: wait until it does
             AnthropicInstrumentor._pending = _import_hook.when_imported("anthropic", self._activate)
 
     def _activate(self) -> None:
@@ -69,9 +77,12 @@ class AnthropicInstrumentor(BaseInstrumentor):
 
         import wrapt
 
-        from . import _native, _wrappers
         from ...genai._call import IN_CALL
+        from . import _native, _wrappers
+        from ._api import result_types
 
+        provider = _wrappers.provider
+        provider.result_types = result_types()
         for module_name, cls_name, is_async in _TARGETS:
             try:
                 cls = getattr(importlib.import_module(module_name), cls_name)
@@ -82,7 +93,6 @@ class AnthropicInstrumentor(BaseInstrumentor):
             wrapt.wrap_function_wrapper(cls, "request", _wrappers.async_request if is_async else _wrappers.sync_request)
             AnthropicInstrumentor._wrapped.append((cls, "request"))
         _native.disable(IN_CALL, _wrappers.SUPPRESSED)
-        _wrappers.active = True
 
     def _uninstrument(self, **kwargs: Any) -> None:
         from opentelemetry.instrumentation.utils import unwrap
@@ -92,7 +102,7 @@ class AnthropicInstrumentor(BaseInstrumentor):
 
         _import_hook.cancel(AnthropicInstrumentor._pending)
         AnthropicInstrumentor._pending = None
-        _wrappers.active = False
+        _wrappers.provider.disable()  # a wrapper still referenced somewhere passes through from now on
         _native.restore()
         while AnthropicInstrumentor._wrapped:
             cls, method = AnthropicInstrumentor._wrapped.pop()

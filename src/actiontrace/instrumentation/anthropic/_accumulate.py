@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from ..openai._fields import fields
-from ..openai._chat import Outcome
+from ...genai._outcome import Outcome
 from . import _fields as F
 
 

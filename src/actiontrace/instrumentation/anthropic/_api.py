@@ -1,20 +1,20 @@
-"""The two Anthropic APIs a call can be, as the call core sees them: the operation name, the
-request and response readers, the stream accumulator, the client and its provider name,
-and this instrumentation's own tracer (scope ``actiontrace.instrumentation.anthropic``)."""
+"""What the Anthropic instrumentation hands the GenAI call core: the provider (client readers:
+provider name, server, Helicone session headers; which returned objects are streams and raw
+responses) and the two operations a call can be, Messages and Text Completions."""
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
-from opentelemetry import trace
-
-from ..._version import __version__
 from ...context import _stamping
+from ...genai._call import Provider, server_of
+from ...genai._streams import ResultTypes
+from ..openai._headers import session_attributes
 from . import _fields as F
 from ._accumulate import MessageStreamAccumulator
 
 SCOPE = _stamping.starter_scope("actiontrace.instrumentation.anthropic")  # stamped by the starter
-_TRACER = trace.get_tracer(SCOPE, __version__)
 
 # Client classes whose name says which platform serves them, for clients without the
 # ``_gen_ai_provider_name`` that 1.x clients carry.
@@ -32,35 +32,63 @@ def provider_of(client: Any) -> str:
     return "anthropic"
 
 
-class Api:
-    """One API (Messages or Text Completions); the wrapped ``request`` belongs to the client itself."""
+def _classes(module: str, name: str) -> tuple:
+    try:
+        return (getattr(importlib.import_module(module), name),)
+    except (ImportError, AttributeError):
+        return ()
 
-    __slots__ = ("OPERATION", "TRACER")
+
+def result_types() -> ResultTypes:
+    """0.x: ``with_raw_response`` gives a ``LegacyAPIResponse``; 1.x and later give an
+    ``APIResponse`` for both views (the wrapper tells them apart by the request's header)."""
+    return ResultTypes(_classes("anthropic", "Stream"), _classes("anthropic", "AsyncStream"),
+                       _classes("anthropic._legacy_response", "LegacyAPIResponse"),
+                       _classes("anthropic._response", "APIResponse"),
+                       _classes("anthropic._response", "AsyncAPIResponse"))
+
+
+class AnthropicProvider(Provider):
+    label = "Anthropic"
+
+    def client(self, resource: Any) -> Any:
+        return resource  # the wrapped method is the client's own request()
+
+    def name(self, client: Any) -> str:
+        return provider_of(client)
+
+    def server(self, client: Any) -> tuple[str | None, int | None]:
+        try:
+            url = getattr(client, "_base_url", None) or getattr(client, "base_url", None)
+        except Exception:
+            return None, None
+        return server_of(url)
+
+    def start_attributes(self, client: Any, kwargs: dict) -> dict[str, Any] | None:
+        return session_attributes(client, kwargs.get("extra_headers"))
+
+
+class Api:
+    """One API (Messages or Text Completions), as the core's ``Operation``."""
+
+    __slots__ = ("operation_name",)
 
     def __init__(self, operation: str) -> None:
-        self.OPERATION = operation
-        self.TRACER = _TRACER
-
-    @staticmethod
-    def client_of(client: Any) -> Any:
-        return client
-
-    @staticmethod
-    def provider_name(client: Any) -> str:
-        return provider_of(client)
+        self.operation_name = operation
 
     @staticmethod
     def request_attributes(kwargs: dict, capture: bool) -> dict[str, Any]:
         return F.request_attributes(kwargs, capture)
 
     def response_outcome(self, value: Any, capture: bool) -> Any:
-        if self.OPERATION == F.TEXT_COMPLETION:
+        if self.operation_name == F.TEXT_COMPLETION:
             return F.completion_outcome(value, capture)
         return F.message_outcome(value, capture)
 
-    def accumulator(self) -> MessageStreamAccumulator:
-        return MessageStreamAccumulator(self.OPERATION)
+    def stream_accumulator(self) -> MessageStreamAccumulator:
+        return MessageStreamAccumulator(self.operation_name)
 
 
 MESSAGES = Api(F.CHAT)
 COMPLETIONS = Api(F.TEXT_COMPLETION)
+provider = AnthropicProvider()  # one per process, as the instrumentor is; its wrappers hold it

@@ -13,7 +13,7 @@ from typing import Any
 
 from ... import _vocabulary as A
 from ..openai._fields import fields, get, number, param
-from ..openai._chat import Outcome
+from ...genai._outcome import Outcome
 from ...genai._tokens import Usage
 from . import _parts as P
 
@@ -101,7 +101,7 @@ def usage_from(raw: Any) -> Usage | None:
     if base is None and output is None:
         return None
     total = None if base is None else base + (read or 0) + (written or 0)
-    return Usage(total, output, read, None, written)
+    return Usage(total, output, cache_read_input_tokens=read, cache_creation_input_tokens=written)
 
 
 def header_attributes(data: Any, attrs: dict) -> None:

@@ -15,11 +15,10 @@ from opentelemetry.trace import Span, Status, StatusCode
 
 from ... import _vocabulary as A
 from ..._safety import tracing_failed
-from ...context import _stamping
 from ...spans import _starter
 from . import _fields, _metrics
 
-SCOPE = _stamping.starter_scope("actiontrace.instrumentation.mcp")
+SCOPE = "actiontrace.instrumentation.mcp"
 
 
 class State:

@@ -11,18 +11,25 @@ Usage::
 Every Chat Completions ``create``/``parse``, Responses ``create``/``parse``/``retrieve`` (and so
 ``stream``), Embeddings ``create`` and legacy Completions ``create`` call, sync or async, plain,
 ``with_raw_response`` or ``with_streaming_response``, becomes one CLIENT span following the
-OpenTelemetry GenAI semantic conventions, started through actiontrace's span starter.
+OpenTelemetry GenAI semantic conventions, started through actiontrace's span starter. The span's
+lifecycle (usage, cost, roll-ups, metrics, streams) is the provider-neutral ``actiontrace.genai``
+core; this package holds the wrappers' targets and the OpenAI field readers.
 
 Options of ``instrument()``:
 
+- ``tracer_provider`` / ``meter_provider``: where the spans (scope
+  ``actiontrace.instrumentation.openai``) and the GenAI metrics go; default the global ones
+  (metrics: the provider ``actiontrace.configure()`` built, else the global one).
+- ``capture_content``: record message content: True/False, or a zero-argument callable asked per
+  call (``actiontrace.configure()`` hands over its own switch). Default: the OpenTelemetry GenAI
+  variable ``OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`` (``true``/``span_only``; off
+  when unset), read per call.
 - ``suppress_http_instrumentation`` (default True): HTTP client spans (httpx) under an OpenAI call
   are suppressed, so one call is one span.
 - ``stream_include_usage`` (default False): add ``stream_options={"include_usage": True}`` to
   streamed chat/legacy completion requests that lack it, so streamed spans get token counts.
   Off by default because some OpenAI-compatible servers reject the field.
 
-Message content is recorded when ``actiontrace.configure(capture_content=...)`` says so or, without
-``configure()``, when ``OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`` is ``true``/``span_only``.
 Prices for ``actiontrace.cost.usd`` come from a shipped table; change them with :func:`set_prices`.
 """
 
@@ -38,28 +45,44 @@ from .package import _instruments
 
 __all__ = ["OpenAIInstrumentor", "set_prices", "prices_version"]
 
+SCOPE = __name__  # the tracer scope of every OpenAI span: "actiontrace.instrumentation.openai"
+
 
 def _targets() -> list[tuple[str, str, str, Any, bool]]:
-    """(module, class, method, api module, is_async) for every method we wrap."""
+    """(module, class, method, operation, is_async) for every method we wrap."""
     from . import _chat, _completions, _embeddings, _responses
 
     targets = []
-    for module, api, methods in (
-        ("openai.resources.chat.completions", _chat, ("create", "parse")),
-        ("openai.resources.beta.chat.completions", _chat, ("parse",)),  # 1.x before parse left beta
-        ("openai.resources.responses", _responses, ("create", "parse", "retrieve")),
-        ("openai.resources.embeddings", _embeddings, ("create",)),
-        ("openai.resources.completions", _completions, ("create",)),
+    for module, base, operation, methods in (
+        ("openai.resources.chat.completions", "Completions", _chat, ("create", "parse")),
+        ("openai.resources.beta.chat.completions", "Completions", _chat, ("parse",)),  # 1.x before parse left beta
+        ("openai.resources.responses", "Responses", _responses, ("create", "parse", "retrieve")),
+        ("openai.resources.embeddings", "Embeddings", _embeddings, ("create",)),
+        ("openai.resources.completions", "Completions", _completions, ("create",)),
     ):
-        base = {"openai.resources.chat.completions": "Completions",
-                "openai.resources.beta.chat.completions": "Completions",
-                "openai.resources.responses": "Responses",
-                "openai.resources.embeddings": "Embeddings",
-                "openai.resources.completions": "Completions"}[module]
         for method in methods:
-            targets.append((module, base, method, api, False))
-            targets.append((module, "Async" + base, method, api, True))
+            targets.append((module, base, method, operation, False))
+            targets.append((module, "Async" + base, method, operation, True))
     return targets
+
+
+def _enable(kwargs: dict) -> Any:
+    """Hand the provider its dependencies, made from the ``instrument()`` options."""
+    from opentelemetry import trace
+
+    from ..._version import __version__
+    from ...genai._call import capture_switch
+    from ...genai._metrics import Recorder
+    from ._provider import provider
+
+    provider.enable(
+        tracer=trace.get_tracer(SCOPE, __version__, tracer_provider=kwargs.get("tracer_provider")),
+        capture=capture_switch(kwargs.get("capture_content")),
+        metrics=Recorder(kwargs.get("meter_provider")),
+        suppress_http=bool(kwargs.get("suppress_http_instrumentation", True)),
+        stream_include_usage=bool(kwargs.get("stream_include_usage", False)),
+    )
+    return provider
 
 
 class OpenAIInstrumentor(BaseInstrumentor):
@@ -70,16 +93,26 @@ class OpenAIInstrumentor(BaseInstrumentor):
     def instrumentation_dependencies(self) -> Collection[str]:
         return _instruments
 
+    def instrument(self, **kwargs: Any) -> Any:
+        """Instrument; called again while instrumented, its options apply (never silently kept)."""
+        if not self.is_instrumented_by_opentelemetry:
+            return super().instrument(**kwargs)
+        from ...genai._call import settings
+
+        if "suppress_http_instrumentation" in kwargs:
+            settings.suppress_http = bool(kwargs["suppress_http_instrumentation"])
+        if "stream_include_usage" in kwargs:
+            settings.stream_include_usage = bool(kwargs["stream_include_usage"])
+        return None
+
     def _instrument(self, **kwargs: Any) -> None:
         import wrapt
 
-        from . import _wrappers
-        from ...genai._call import settings
+        from ...genai._wrappers import async_wrapper, sync_wrapper
 
-        settings.suppress_http = bool(kwargs.get("suppress_http_instrumentation", True))
-        settings.stream_include_usage = bool(kwargs.get("stream_include_usage", False))
+        provider = _enable(kwargs)
         seen: set[int] = set()
-        for module_name, cls_name, method, api, is_async in _targets():
+        for module_name, cls_name, method, operation, is_async in _targets():
             try:
                 module = importlib.import_module(module_name)
             except ImportError:
@@ -89,17 +122,16 @@ class OpenAIInstrumentor(BaseInstrumentor):
             if original is None or id(original) in seen:
                 continue
             seen.add(id(original))
-            factory = _wrappers.async_wrapper if is_async else _wrappers.sync_wrapper
-            wrapt.wrap_function_wrapper(cls, method, factory(api))
+            factory = async_wrapper if is_async else sync_wrapper
+            wrapt.wrap_function_wrapper(cls, method, factory(provider, operation))
             OpenAIInstrumentor._wrapped.append((cls, method))
-        _wrappers.active = True
 
     def _uninstrument(self, **kwargs: Any) -> None:
         from opentelemetry.instrumentation.utils import unwrap
 
-        from . import _wrappers
+        from ._provider import provider
 
-        _wrappers.active = False
+        provider.disable()  # wrappers captured earlier (cached bound methods) pass through from now on
         while OpenAIInstrumentor._wrapped:
             cls, method = OpenAIInstrumentor._wrapped.pop()
             unwrap(cls, method)

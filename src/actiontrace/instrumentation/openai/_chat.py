@@ -1,28 +1,20 @@
-"""Chat Completions: request parameters and responses (including streamed chunks) as attributes."""
+"""Chat Completions: request parameters and responses (including streamed chunks) as attributes.
+
+The module is the core's ``Operation`` for ``chat.completions`` (and ``beta.chat.completions``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ... import _vocabulary as A
+from ...genai._outcome import Outcome
+from ...genai._streams import StreamAccumulator
+from ...genai._tokens import Usage
 from . import _messages as M
 from ._fields import fields, get, number, param
-from ...genai._tokens import Usage, usage_from
+from ._usage import usage_from
 
-OPERATION = "chat"
-
-
-class Outcome:
-    """What a finished call contributes to its span: attributes (a dict made for this call,
-    which the call may extend), token usage, and the model the response names."""
-
-    __slots__ = ("attributes", "usage", "model")
-
-    def __init__(self, attributes: dict[str, Any] | None = None, usage: Usage | None = None,
-                 model: str | None = None) -> None:
-        self.attributes = {} if attributes is None else attributes
-        self.usage = usage
-        self.model = model
+operation_name = "chat"
 
 
 def output_type(response_format: Any) -> str | None:
@@ -149,9 +141,7 @@ class _Choice:
         self.role = "assistant"
 
 
-
-
-class ChatStreamAccumulator:
+class ChatStreamAccumulator(StreamAccumulator):
     """Assembles ``ChatCompletionChunk``s: text, reasoning, tool-call deltas (arguments in
     pieces, ``None`` pieces skipped), finish reason per choice, usage from the last chunk."""
 
@@ -159,12 +149,10 @@ class ChatStreamAccumulator:
         self.header: dict[str, Any] = {}
         self.choices: dict[int, _Choice] = {}
         self.usage: Usage | None = None
-        self.chunks = 0
         self._header_pending = True
 
     def add(self, chunk: Any) -> None:
         # Runs once per chunk: each object's fields are fetched once, header fields only until seen.
-        self.chunks += 1
         data = fields(chunk)
         if self._header_pending and data.get("id"):
             # The first chunk with an id carries the header (Azure sends a filter-results chunk
@@ -244,3 +232,6 @@ class ChatStreamAccumulator:
             ],
         }
         return M.chat_output_message(message, choice.finish_reason)
+
+
+stream_accumulator = ChatStreamAccumulator

@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from ... import _vocabulary as A
-from ._chat import Outcome, common_request_attributes, header_attributes
-from ._messages import text_part
+from ...genai._messages import message, text_part
+from ...genai._outcome import Outcome
+from ...genai._streams import StreamAccumulator
+from ...genai._tokens import Usage
+from ._chat import common_request_attributes, header_attributes
 from ._fields import fields, get, param
-from ...genai._tokens import Usage, usage_from
+from ._usage import usage_from
 
-OPERATION = "text_completion"
+operation_name = "text_completion"
 
 
 def request_attributes(kwargs: dict, capture: bool) -> dict[str, Any]:
@@ -18,9 +21,7 @@ def request_attributes(kwargs: dict, capture: bool) -> dict[str, Any]:
     if capture:
         prompt = param(kwargs, "prompt")
         prompts = prompt if isinstance(prompt, list) else [prompt] if prompt is not None else []
-        attrs[A.GEN_AI_INPUT_MESSAGES] = [
-            {"role": "user", "parts": [text_part(p)]} for p in prompts if isinstance(p, str)
-        ]
+        attrs[A.GEN_AI_INPUT_MESSAGES] = [message("user", [text_part(p)]) for p in prompts if isinstance(p, str)]
     return attrs
 
 
@@ -30,8 +31,7 @@ def _output(choices: list, capture: bool, attrs: dict) -> None:
         attrs[A.GEN_AI_RESPONSE_FINISH_REASONS] = reasons
     if capture and choices:
         attrs[A.GEN_AI_OUTPUT_MESSAGES] = [
-            {"role": "assistant", "parts": [text_part(get(c, "text", ""))],
-             "finish_reason": get(c, "finish_reason") or "error"}
+            message("assistant", [text_part(get(c, "text", ""))], get(c, "finish_reason") or "error")
             for c in choices
         ]
 
@@ -43,16 +43,14 @@ def response_outcome(response: Any, capture: bool) -> Outcome:
     return Outcome(attrs, usage_from(get(response, "usage")), get(response, "model"))
 
 
-class CompletionStreamAccumulator:
+class CompletionStreamAccumulator(StreamAccumulator):
     def __init__(self) -> None:
         self.header: dict[str, Any] = {}
         self.texts: dict[int, list[str]] = {}
         self.reasons: dict[int, str] = {}
         self.usage: Usage | None = None
-        self.chunks = 0
 
     def add(self, chunk: Any) -> None:
-        self.chunks += 1
         for key in ("id", "model", "system_fingerprint"):
             if key not in self.header and get(chunk, key):  # header fields only until seen
                 self.header[key] = get(chunk, key)
@@ -73,3 +71,6 @@ class CompletionStreamAccumulator:
         choices = [{"text": "".join(self.texts[i]), "finish_reason": self.reasons.get(i)} for i in sorted(self.texts)]
         _output(choices, capture, attrs)
         return Outcome(attrs, self.usage, self.header.get("model"))
+
+
+stream_accumulator = CompletionStreamAccumulator

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from ... import _vocabulary as A
-from ._chat import Outcome
-from ._messages import text_part
+from ...genai._messages import message, text_part
+from ...genai._outcome import Outcome
+from ...genai._streams import StreamAccumulator
 from ._fields import get, number, param
-from ...genai._tokens import usage_from
+from ._usage import usage_from
 
-OPERATION = "embeddings"
+operation_name = "embeddings"
+stream_accumulator = StreamAccumulator  # embeddings are never streamed
 
 
 def request_attributes(kwargs: dict, capture: bool) -> dict[str, Any]:
@@ -26,7 +28,7 @@ def request_attributes(kwargs: dict, capture: bool) -> dict[str, Any]:
         items = value if isinstance(value, list) else [value] if value is not None else []
         texts = [i for i in items if isinstance(i, str)]  # token-id inputs are not content
         if texts:
-            attrs[A.GEN_AI_INPUT_MESSAGES] = [{"role": "user", "parts": [text_part(t) for t in texts]}]
+            attrs[A.GEN_AI_INPUT_MESSAGES] = [message("user", [text_part(t) for t in texts])]
     return attrs
 
 

@@ -3,7 +3,6 @@ NOT_GIVEN/Omit sentinels read as absent."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 
@@ -96,13 +95,3 @@ def number(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return value
-
-
-def parse_arguments(raw: Any) -> Any:
-    """Tool-call arguments as parsed JSON when they are valid JSON, else the raw string."""
-    if isinstance(raw, str):
-        try:
-            return json.loads(raw)
-        except ValueError:
-            return raw
-    return raw

@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from ... import _vocabulary as A
+from ...genai._messages import message, system_instructions, text_part, tool_call_part
+from ...genai._outcome import Outcome
+from ...genai._streams import StreamAccumulator
+from ...genai._tokens import Usage
 from . import _messages as M
-from ._chat import Outcome, header_attributes, output_type, tier_and_stream
+from ._chat import header_attributes, output_type, tier_and_stream
 from ._fields import fields, get, number, param
-from ...genai._tokens import Usage, usage_from
+from ._usage import usage_from
 
-OPERATION = "chat"
+operation_name = "chat"
 
 
 def request_attributes(kwargs: dict, capture: bool) -> dict[str, Any]:
@@ -34,7 +38,7 @@ def request_attributes(kwargs: dict, capture: bool) -> dict[str, Any]:
         if conv_id:
             attrs[A.GEN_AI_CONVERSATION_ID] = str(conv_id)
     if capture:
-        instructions = M.system_instructions(param(kwargs, "instructions"))
+        instructions = system_instructions(param(kwargs, "instructions"))
         if instructions:
             attrs[A.GEN_AI_SYSTEM_INSTRUCTIONS] = instructions
         messages = M.responses_input_messages(param(kwargs, "input"))
@@ -67,15 +71,12 @@ def response_outcome(response: Any, capture: bool) -> Outcome:
     if reason:
         attrs[A.GEN_AI_RESPONSE_FINISH_REASONS] = [reason]
     if capture and get(response, "output") is not None:
-        attrs[A.GEN_AI_OUTPUT_MESSAGES] = [{
-            "role": "assistant",
-            "parts": M.responses_output_parts(get(response, "output")),
-            "finish_reason": reason or "error",
-        }]
+        attrs[A.GEN_AI_OUTPUT_MESSAGES] = [
+            message("assistant", M.responses_output_parts(get(response, "output")), reason or "error")]
     return Outcome(attrs, usage_from(get(response, "usage")), get(response, "model"))
 
 
-class ResponsesStreamAccumulator:
+class ResponsesStreamAccumulator(StreamAccumulator):
     """Follows ``response.*`` events; the final ``response.completed``/``incomplete``/``failed``
     event carries the whole response, earlier events give a partial picture if the stream stops."""
 
@@ -86,10 +87,8 @@ class ResponsesStreamAccumulator:
         self.final: Any = None
         self.text: dict[int, list[str]] = {}
         self.calls: dict[int, dict] = {}
-        self.chunks = 0
 
     def add(self, event: Any) -> None:
-        self.chunks += 1
         kind = get(event, "type")
         response = get(event, "response")
         if response is not None:
@@ -119,11 +118,14 @@ class ResponsesStreamAccumulator:
             parts: list[dict] = []
             for index in sorted(set(self.text) | set(self.calls)):
                 if index in self.text:
-                    parts.append(M.text_part("".join(self.text[index])))
+                    parts.append(text_part("".join(self.text[index])))
                 if index in self.calls:
                     call = self.calls[index]
-                    parts.append(M.tool_call_part(call["call_id"], call["name"], "".join(call["arguments"])))
-            attrs[A.GEN_AI_OUTPUT_MESSAGES] = [{"role": "assistant", "parts": parts, "finish_reason": "error"}]
+                    parts.append(tool_call_part(call["call_id"], call["name"], "".join(call["arguments"])))
+            attrs[A.GEN_AI_OUTPUT_MESSAGES] = [message("assistant", parts, "error")]
         model = get(self.snapshot, "model") if self.snapshot is not None else None
         usage: Usage | None = usage_from(get(self.snapshot, "usage")) if self.snapshot is not None else None
         return Outcome(attrs, usage, model)
+
+
+stream_accumulator = ResponsesStreamAccumulator

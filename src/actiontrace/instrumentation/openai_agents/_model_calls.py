@@ -10,11 +10,10 @@ from typing import Any
 from opentelemetry.trace import SpanKind
 
 from ... import _vocabulary as A
-from .. import openai as _openai  # noqa: F401  first: genai's modules still import from it, and the cycle
-# between them only resolves in this order (until the shared GenAI core lives in genai/ alone)
 from ...genai._cost import cost_usd
-from ...genai._tokens import Usage, usage_from
+from ...genai._tokens import Usage
 from ...spans._capture import to_json
+from ..openai._usage import usage_from  # the Agents SDK reports OpenAI's usage shapes
 from . import _names
 from ._fields import Start
 

@@ -22,12 +22,11 @@ from opentelemetry.trace import Status, StatusCode
 from ... import _vocabulary as A
 from ..._safety import log_once
 from ..._version import __version__
-from ...context import _stamping
 from ...spans import _capture, _starter, _totals
 from . import _fields, _model_calls
 
-SCOPE = _stamping.starter_scope("actiontrace.instrumentation.openai_agents")
-_CLIENT_WRAPPERS = "actiontrace.instrumentation.openai._wrappers"
+SCOPE = "actiontrace.instrumentation.openai_agents"
+_CLIENT_PROVIDER = "actiontrace.instrumentation.openai._provider"
 _NO_SPAN = ("task", "turn")
 _MODEL_CALLS = ("response", "generation")
 
@@ -48,8 +47,8 @@ class Node:
 
 def client_instrumented() -> bool:
     """Our OpenAI client instrumentation is on: it makes the model calls' spans itself."""
-    wrappers = sys.modules.get(_CLIENT_WRAPPERS)
-    return bool(getattr(wrappers, "active", False))
+    module = sys.modules.get(_CLIENT_PROVIDER)  # not imported: never instrumented
+    return bool(getattr(getattr(module, "provider", None), "active", False))
 
 
 def _mark_error(otel_span: Any, error: Any) -> None:

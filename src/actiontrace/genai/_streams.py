@@ -1,8 +1,10 @@
-"""Transparent proxies for the streams (and raw responses) the client returns.
+"""Stream state, the accumulator base, and transparent proxies for the streams (and raw
+responses) an SDK client returns; SDK-agnostic: which returned classes are streams is the
+provider's to say (:class:`ResultTypes`).
 
 The LLM span of a streamed call is not current after ``create()`` returns; the proxy ends
 it exactly once: on exhaustion, on an iterator error, on ``close()``/``aclose()`` (of the
-stream or of its ``.response``, which the SDK's stream managers close), on leaving
+stream or of its ``.response``, which the SDKs' stream managers close), on leaving
 ``with``/``async with``, on cancellation, and, through ``weakref.finalize``, when the stream
 is dropped unfinished. Every other attribute and method is the wrapped object's own.
 """
@@ -13,11 +15,35 @@ import asyncio
 import threading
 import time
 import weakref
-from typing import Any
+from typing import Any, NamedTuple
 
 import wrapt
 
-from ..._safety import log_once
+from .._safety import log_once
+from ._outcome import Outcome
+
+
+class ResultTypes(NamedTuple):
+    """The SDK classes a client method may return besides a parsed response (tuples of
+    classes; empty when the SDK has none): a ``Provider``'s ``result_types``."""
+
+    streams: tuple = ()  # iterated synchronously
+    async_streams: tuple = ()
+    raw_responses: tuple = ()  # with_raw_response: parse() is synchronous, and cached by the SDK
+    streaming_responses: tuple = ()  # with_streaming_response
+    async_streaming_responses: tuple = ()
+
+
+class StreamAccumulator:
+    """Base of a provider's stream reader: ``add`` sees every chunk (an exception in it is
+    logged once, and the stream goes on), ``outcome`` assembles what was seen when the stream
+    ends, however far it got. This base reads nothing."""
+
+    def add(self, chunk: Any) -> None:
+        pass
+
+    def outcome(self, capture: bool) -> Outcome | None:
+        return None
 
 
 class StreamState:
@@ -29,6 +55,7 @@ class StreamState:
         self.accumulator = accumulator
         self.exhausted = False
         self.done = False
+        self.chunks = 0
         self.last_chunk_ns: int | None = None
         self._first = True
         self._lock = threading.Lock()
@@ -41,9 +68,10 @@ class StreamState:
                 self._first = False
                 self.call.first_chunk(now)
             self.last_chunk_ns = now
+            self.chunks += 1
             self.accumulator.add(item)
         except Exception:
-            log_once("openai.stream.chunk", "actiontrace: could not read a stream chunk; the stream is unaffected")
+            log_once("genai.stream.chunk", "actiontrace: could not read a stream chunk; the stream is unaffected")
 
     def finish(self, exc: BaseException | None = None, *, abandoned: bool = False) -> None:
         with self._lock:
@@ -57,13 +85,13 @@ class StreamState:
             try:
                 outcome = self.accumulator.outcome(self.call.capture)
             except Exception:
-                log_once("openai.stream.outcome", "actiontrace: could not assemble a streamed response")
+                log_once("genai.stream.outcome", "actiontrace: could not assemble a streamed response")
             # An abandoned stream ends when its last chunk arrived, not when the GC ran.
             end_time = self.last_chunk_ns if abandoned else None
-            self.call.finish_stream(outcome, completed=self.exhausted, chunks=self.accumulator.chunks,
+            self.call.finish_stream(outcome, completed=self.exhausted, chunks=self.chunks,
                                     exc=exc, end_time=end_time)
         except Exception:
-            log_once("openai.stream.finish", "actiontrace: could not end a stream span")
+            log_once("genai.stream.finish", "actiontrace: could not end a stream span")
 
     def abandon(self) -> None:
         self.finish(abandoned=True)
@@ -81,8 +109,7 @@ def _is_cancel(exc: BaseException) -> bool:
 
 
 class _ResponseHook(wrapt.ObjectProxy):
-    """The stream's HTTP response; closing it (as ``ChatCompletionStream``/``ResponseStream``
-    do) also ends the span."""
+    """The stream's HTTP response; closing it (as the SDKs' stream managers do) also ends the span."""
 
     def __init__(self, wrapped: Any, state: StreamState) -> None:
         super().__init__(wrapped)

@@ -1,0 +1,62 @@
+"""What the OpenAI instrumentation hands the GenAI call core: the client readers (provider
+name, server, Helicone session headers), which returned objects are streams, and the
+``stream_include_usage`` request edit."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from ...genai._call import Provider, server_of
+from ...genai._streams import ResultTypes
+from . import _chat, _completions
+from ._fields import given
+from ._headers import session_attributes
+
+
+def _classes(module: str, name: str) -> tuple:
+    """``(module.name,)`` of the installed client; empty where this client version lacks it."""
+    try:
+        return (getattr(importlib.import_module(module), name),)
+    except (ImportError, AttributeError):
+        return ()
+
+
+def _result_types() -> ResultTypes:
+    return ResultTypes(_classes("openai", "Stream"), _classes("openai", "AsyncStream"),
+                       _classes("openai._legacy_response", "LegacyAPIResponse"),
+                       _classes("openai._response", "APIResponse"), _classes("openai._response", "AsyncAPIResponse"))
+
+
+def _include_usage(operation: Any, kwargs: dict) -> None:
+    """Ask for token counts in streamed chat/legacy completions that did not say."""
+    if (operation is _chat or operation is _completions) and kwargs.get("stream") is True \
+            and not given(kwargs.get("stream_options")):
+        kwargs["stream_options"] = {"include_usage": True}
+
+
+class OpenAIProvider(Provider):
+    label = "OpenAI"
+
+    def enable(self, *, stream_include_usage: bool = False, **dependencies: Any) -> None:
+        """The core's ``enable()`` plus the OpenAI option; reads the installed client's classes."""
+        self.result_types = _result_types()
+        self.prepare = _include_usage if stream_include_usage else None
+        super().enable(**dependencies)
+
+    def name(self, client: Any) -> str:
+        return "azure.ai.openai" if "azure" in type(client).__name__.lower() else "openai"
+
+    def server(self, client: Any) -> tuple[str | None, int | None]:
+        try:
+            # The client's own attribute: openai 3.x's base_url property runs an import per read.
+            url = getattr(client, "_base_url", None) or getattr(client, "base_url", None)
+        except Exception:
+            return None, None
+        return server_of(url)
+
+    def start_attributes(self, client: Any, kwargs: dict) -> dict[str, Any] | None:
+        return session_attributes(client, kwargs.get("extra_headers"))
+
+
+provider = OpenAIProvider()  # one per process, as the instrumentor is; its wrappers hold it
