@@ -7,14 +7,13 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from ...context import _stamping
 from ...genai._call import Provider, server_of
 from ...genai._streams import ResultTypes
 from ..openai._headers import session_attributes
 from . import _fields as F
 from ._accumulate import MessageStreamAccumulator
 
-SCOPE = _stamping.starter_scope("actiontrace.instrumentation.anthropic")  # stamped by the starter
+SCOPE = "actiontrace.instrumentation.anthropic"  # an actiontrace.* scope: stamped by the starter
 
 # Client classes whose name says which platform serves them, for clients without the
 # ``_gen_ai_provider_name`` that 1.x clients carry.
