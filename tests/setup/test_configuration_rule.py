@@ -110,11 +110,11 @@ def test_reinstrumenting_openai_applies_the_new_options(tmp_path):
     proc = _run(tmp_path, """
         import actiontrace
         from actiontrace.instrumentation.openai import OpenAIInstrumentor
-        from actiontrace.genai._call import settings
+        from actiontrace.instrumentation.openai._provider import provider
         import openai
         actiontrace.configure(jsonl_path=None)
         assert OpenAIInstrumentor().is_instrumented_by_opentelemetry
         OpenAIInstrumentor().instrument(stream_include_usage=True)
-        print(settings.stream_include_usage)
+        print(provider.prepare is not None)  # the request edit that adds include_usage
     """)
     assert proc.stdout.strip() == "True", proc.stderr

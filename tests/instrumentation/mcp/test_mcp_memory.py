@@ -20,7 +20,8 @@ import actiontrace
 from actiontrace.context import _baggage
 from actiontrace.genai import _metrics as genai_metrics
 from actiontrace.instrumentation.mcp import MCPInstrumentor
-from actiontrace.instrumentation.mcp._names import parse_span_name, span_name
+from actiontrace._naming import mcp_from_span_name as parse_span_name
+from actiontrace._naming import mcp_span_name as span_name
 
 
 def mcp_spans(exporter, kind=None) -> list:

@@ -11,7 +11,7 @@ from typing import Any
 
 from ... import _vocabulary as A
 from ...spans import _capture
-from ._names import span_name
+from ..._naming import mcp_span_name as span_name
 
 TOOLS_CALL = "tools/call"
 PROMPTS_GET = "prompts/get"

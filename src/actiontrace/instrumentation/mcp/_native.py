@@ -16,7 +16,8 @@ from ..._safety import tracing_failed
 from ...context import _stamping
 from . import _calls
 from ._fields import PROMPTS_GET, TOOLS_CALL
-from ._names import parse_span_name, span_name
+from ..._naming import mcp_from_span_name as parse_span_name
+from ..._naming import mcp_span_name as span_name
 
 SDK_SCOPE = "mcp-python-sdk"
 _SEND_PREFIX = "MCP send "

@@ -97,12 +97,9 @@ class OpenAIInstrumentor(BaseInstrumentor):
         """Instrument; called again while instrumented, its options apply (never silently kept)."""
         if not self.is_instrumented_by_opentelemetry:
             return super().instrument(**kwargs)
-        from ...genai._call import settings
+        from ._provider import provider
 
-        if "suppress_http_instrumentation" in kwargs:
-            settings.suppress_http = bool(kwargs["suppress_http_instrumentation"])
-        if "stream_include_usage" in kwargs:
-            settings.stream_include_usage = bool(kwargs["stream_include_usage"])
+        provider.set_options(kwargs)
         return None
 
     def _instrument(self, **kwargs: Any) -> None:

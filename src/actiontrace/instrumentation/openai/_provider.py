@@ -44,6 +44,13 @@ class OpenAIProvider(Provider):
         self.prepare = _include_usage if stream_include_usage else None
         super().enable(**dependencies)
 
+    def set_options(self, options: dict) -> None:
+        """``instrument()`` called again while instrumented: the options it names apply now."""
+        if "suppress_http_instrumentation" in options:
+            self.suppress_http = bool(options["suppress_http_instrumentation"])
+        if "stream_include_usage" in options:
+            self.prepare = _include_usage if options["stream_include_usage"] else None
+
     def name(self, client: Any) -> str:
         return "azure.ai.openai" if "azure" in type(client).__name__.lower() else "openai"
 

@@ -13,7 +13,7 @@ from opentelemetry.trace import SpanKind
 
 from ... import _vocabulary as A
 from ...spans._capture import to_json
-from . import _names
+from ... import _naming as N
 
 _second_ns: dict[str, int] = {}  # "YYYY-MM-DDTHH:MM:SS" -> its nanoseconds: a run's spans share a few seconds
 
@@ -77,7 +77,7 @@ def workflow_start(trace: Any) -> Start:
     group = getattr(trace, "group_id", None)
     if group:
         attrs[A.GEN_AI_CONVERSATION_ID] = str(group)  # the SDK's grouping of one conversation's runs
-    return Start(_names.workflow(name), "workflow", attrs, rolls_up=True)
+    return Start(N.workflow_span_name(name), "workflow", attrs, rolls_up=True)
 
 
 def agent_start(data: Any) -> Start:
@@ -85,7 +85,7 @@ def agent_start(data: Any) -> Start:
     attrs: dict[str, Any] = {A.GEN_AI_OPERATION_NAME: A.Operation.INVOKE_AGENT.value}
     if name:
         attrs[A.GEN_AI_AGENT_NAME] = str(name)
-    return Start(_names.agent(name), "agent", attrs, rolls_up=True)
+    return Start(N.agent_span_name(name), "agent", attrs, rolls_up=True)
 
 
 def agent_end(data: Any) -> dict:
@@ -112,7 +112,7 @@ def tool_start(data: Any, call: tuple | None, capture: bool) -> Start:
             attrs[A.GEN_AI_TOOL_CALL_ID] = str(call[0])
         if capture and isinstance(call[1], str):
             attrs[A.GEN_AI_TOOL_CALL_ARGUMENTS] = attrs[A.INPUT] = call[1]
-    return Start(_names.tool(name), "tool", attrs)
+    return Start(N.tool_span_name(name), "tool", attrs)
 
 
 def tool_end(data: Any, capture: bool) -> dict:
@@ -137,18 +137,18 @@ def handoff_start(data: Any) -> Start:
         attrs[A.HANDOFF_FROM_AGENT] = str(source)
     if target:
         attrs[A.HANDOFF_TO_AGENT] = str(target)
-    return Start(_names.handoff(source, target), "action", attrs)
+    return Start(N.handoff_span_name(source, target), "action", attrs)
 
 
 def handoff_end(data: Any) -> tuple[str, dict]:
     """The name again (the target is known only now) and the target."""
     source, target = getattr(data, "from_agent", None), getattr(data, "to_agent", None)
-    return _names.handoff(source, target), ({A.HANDOFF_TO_AGENT: str(target)} if target else {})
+    return N.handoff_span_name(source, target), ({A.HANDOFF_TO_AGENT: str(target)} if target else {})
 
 
 def guardrail_start(data: Any) -> Start:
     name = getattr(data, "name", None)
-    return Start(_names.guardrail(name), "action", {A.GUARDRAIL_NAME: str(name)} if name else {})
+    return Start(N.guardrail_span_name(name), "action", {A.GUARDRAIL_NAME: str(name)} if name else {})
 
 
 def guardrail_end(data: Any) -> dict:
@@ -157,7 +157,7 @@ def guardrail_end(data: Any) -> dict:
 
 def mcp_start(data: Any) -> Start:
     server = getattr(data, "server", None)
-    return Start(_names.mcp_list_tools(server), "action", {A.MCP_SERVER: str(server)} if server else {})
+    return Start(N.mcp_list_tools_span_name(server), "action", {A.MCP_SERVER: str(server)} if server else {})
 
 
 def mcp_end(data: Any) -> dict:
@@ -167,7 +167,7 @@ def mcp_end(data: Any) -> dict:
 
 def other_start(kind: str, data: Any) -> Start:
     name = getattr(data, "name", None)
-    return Start(_names.other(kind, str(name) if name else None), "action", {A.AGENTS_SPAN_TYPE: kind})
+    return Start(N.sdk_span_name(kind, str(name) if name else None), "action", {A.AGENTS_SPAN_TYPE: kind})
 
 
 def other_end(data: Any, capture: bool) -> dict:

@@ -14,7 +14,7 @@ from ...genai._cost import cost_usd
 from ...genai._tokens import Usage
 from ...spans._capture import to_json
 from ..openai._usage import usage_from  # the Agents SDK reports OpenAI's usage shapes
-from . import _names
+from ..._naming import llm_span_name
 from ._fields import Start
 
 _CONTENT_BUDGET = 65536  # bytes of JSON per message attribute, as for client spans
@@ -29,7 +29,7 @@ def chat_start(data: Any) -> Start:
     attrs: dict[str, Any] = {A.GEN_AI_OPERATION_NAME: A.Operation.CHAT.value, A.GEN_AI_PROVIDER_NAME: "openai"}
     if isinstance(model, str) and model:
         attrs[A.GEN_AI_REQUEST_MODEL] = model
-    return Start(_names.chat(model if isinstance(model, str) else None), "llm", attrs, kind=SpanKind.CLIENT)
+    return Start(llm_span_name("chat", model if isinstance(model, str) else None), "llm", attrs, kind=SpanKind.CLIENT)
 
 
 def tool_calls(data: Any) -> list[tuple[str | None, str | None, Any]]:
@@ -80,7 +80,7 @@ def chat_end(data: Any, capture: bool, request_model: str | None) -> Outcome:
         attrs[A.COST_USD] = cost
     if capture:
         _content(data, response, reason, attrs)
-    name = _names.chat(model) if isinstance(model, str) and model and not request_model else None
+    name = llm_span_name("chat", model) if isinstance(model, str) and model and not request_model else None
     return Outcome(name, attrs, usage)
 
 
