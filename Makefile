@@ -30,4 +30,4 @@ backends:
 	bash scripts/backends-venv.sh
 
 clean:
-	rm -rf $(VENV) .venv-backends .venv-peers .venv-mcp2 traces build src/*.egg-info
+	rm -rf $(VENV) .venv-backends .venv-peers .venv-mcp2 .venv-anthropic0 traces build src/*.egg-info

@@ -160,6 +160,7 @@ CASES = {
     "5": lambda q: own_script("5", "configure() pipeline", "cases_pipeline.py"),
     "7": case7,
     "8": case8,
+    "8a": lambda q: own_script("8a", "Anthropic instrumentation overhead", "anthropic_overhead.py"),
     "9": lambda q: own_script("9", "import actiontrace", "cases_import.py"),
     "10": case10,
     "11": case11,
@@ -235,7 +236,7 @@ def main() -> int:
     if args.quick:
         os.environ["ACTIONTRACE_BENCH_QUICK"] = "1"
     groups = []
-    for case in args.only or ["sdk", "3", "5", "7", "8", "9", "10", "11", "12", "13", "14", "peers"]:
+    for case in args.only or ["sdk", "3", "5", "7", "8", "8a", "9", "10", "11", "12", "13", "14", "peers"]:
         group = GROUP.get(case, case)
         if group not in CASES:
             ap.error(f"unknown case {case!r}")
@@ -252,7 +253,7 @@ def main() -> int:
             got = [H.Result(group, "bench", note=f"error: {type(exc).__name__}: {exc}")]
         print(f"{time.perf_counter() - t0:.0f} s", flush=True)
         rows += got
-    order = {c: i for i, c in enumerate(["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "peers"])}
+    order = {c: i for i, c in enumerate(["1", "2", "3", "4", "5", "6", "7", "8", "8a", "9", "10", "11", "12", "13", "14", "15", "peers"])}
     rows.sort(key=lambda r: order.get(r.case, 99))
     print()
     print(table(rows))

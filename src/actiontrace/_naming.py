@@ -39,6 +39,8 @@ def entry_span_name(action: str, operation: str | None) -> str:
 
 
 def _subject(name: str, prefix: str) -> str:
+    if name == prefix[:-1]:  # the builder's name for an empty subject
+        return ""
     return name[len(prefix):] if name.startswith(prefix) else name
 
 

@@ -1,14 +1,17 @@
-"""A local HTTP server on 127.0.0.1 that replays recorded OpenAI responses.
+"""A local HTTP server on 127.0.0.1 that replays recorded LLM API responses (OpenAI, Anthropic).
 
 Recordings are VCR-style YAML (``interactions:`` with ``request``/``response``),
 either the shared conformance cassettes or the project's own under
-``tests/openai/recordings/``. JSON bodies are sent with Content-Length, SSE
+``tests/instrumentation/openai/recordings/``. Recorded gzip bodies are stored
+decompressed; JSON bodies are sent with a recomputed Content-Length, SSE
 bodies event by event with chunked transfer encoding, the way the real API
-streams. Responses are queued per request path and served in order.
+streams. Responses are queued per request path (query string ignored, the
+``/v1`` prefix dropped) and served in order.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import threading
 import time
@@ -34,6 +37,8 @@ class Interaction:
     status: int
     headers: list[tuple[str, str]]
     body: str
+    uri: str = ""  # as recorded, query string and host included
+    request_headers: dict[str, str] = field(default_factory=dict)  # first value of each, names in lowercase
 
     @property
     def is_sse(self) -> bool:
@@ -53,6 +58,13 @@ def _flatten_headers(raw: dict) -> list[tuple[str, str]]:
     return out
 
 
+def _decoded(raw: bytes) -> str:
+    """A recorded body as text: recorders keep a gzip-encoded body as the bytes on the wire."""
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    return raw.decode("utf-8")
+
+
 def load_cassette(path: str | Path) -> list[Interaction]:
     """Read a VCR YAML cassette into interactions, in recorded order."""
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
@@ -67,7 +79,7 @@ def load_cassette(path: str | Path) -> list[Interaction]:
         resp_body = resp.get("body") or {}
         text = resp_body.get("string", "") if isinstance(resp_body, dict) else str(resp_body)
         if isinstance(text, bytes):
-            text = text.decode("utf-8")
+            text = _decoded(text)
         result.append(Interaction(
             method=req.get("method", "POST").upper(),
             path=_api_path(req["uri"]),
@@ -75,6 +87,8 @@ def load_cassette(path: str | Path) -> list[Interaction]:
             status=int(resp["status"]["code"]),
             headers=_flatten_headers(resp.get("headers")),
             body=text,
+            uri=req["uri"],
+            request_headers={k.lower(): v for k, v in _flatten_headers(req.get("headers"))[::-1]},
         ))
     return result
 
@@ -149,7 +163,13 @@ class ReplayServer:
 
     @property
     def base_url(self) -> str:
+        """The OpenAI client's base URL (its paths are relative to ``/v1``)."""
         return f"http://127.0.0.1:{self.port}/v1"
+
+    @property
+    def root_url(self) -> str:
+        """The server root, for clients that add ``/v1`` themselves (Anthropic) or use other paths (Bedrock)."""
+        return f"http://127.0.0.1:{self.port}"
 
     # -- scripting ---------------------------------------------------------
     def queue(self, *interactions: Interaction) -> None:

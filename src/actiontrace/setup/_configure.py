@@ -141,8 +141,8 @@ def configure(
       (headers, timeout, compression and certificate are read by the exporter itself).
     - ``capture_content``: record arguments/results and LLM messages (default on;
       ``ACTIONTRACE_CAPTURE_CONTENT=false`` turns it off).
-    - ``instrument``: client libraries to instrument (``"openai"``, ``"mcp"``, ``"openai_agents"``); default: each one
-      installed. Each is instrumented when the application imports it (at once if it already has).
+    - ``instrument``: client libraries to instrument (``"openai"``, ``"anthropic"``, ``"mcp"``,
+      ``"openai_agents"``); default: each one installed. Each is instrumented when the application imports it (at once if it already has).
     - ``redactor``: a ``actiontrace.redaction.Redactor`` replacing the default rules.
     - ``span_processors``: extra exporting processors; they are put behind redaction too.
     - ``redact_pii``: also redact e-mail addresses, phone numbers, card numbers and US SSNs

@@ -27,6 +27,15 @@ def _openai(provider: Any) -> None:
         instrumentor.instrument(tracer_provider=provider, capture_content=capture_enabled)
 
 
+def _anthropic(provider: Any) -> None:
+    from ..instrumentation.anthropic import AnthropicInstrumentor
+    from ..spans._capture import capture_enabled
+
+    instrumentor = AnthropicInstrumentor()
+    if not instrumentor.is_instrumented_by_opentelemetry:
+        instrumentor.instrument(tracer_provider=provider, capture_content=capture_enabled)
+
+
 def _mcp(provider: Any) -> None:
     from ..instrumentation.mcp import MCPInstrumentor
 
@@ -45,6 +54,7 @@ def _openai_agents(provider: Any) -> None:
 # or None when the instrumentor waits for the import by itself, and what instruments it)
 AVAILABLE: dict[str, tuple[str, str | None, Callable[[Any], None]]] = {
     "openai": ("openai", "openai", _openai),
+    "anthropic": ("anthropic", "anthropic", _anthropic),
     "mcp": ("mcp", None, _mcp),
     "openai_agents": ("agents", None, _openai_agents),
 }
