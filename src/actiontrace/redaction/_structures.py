@@ -155,24 +155,28 @@ class StructureRedaction:
                     continue
                 hits.extend(f"{prefix}{k}:{i}" for i in ids)
             elif isinstance(v, (list, tuple)):
-                items = None
-                for i, item in enumerate(v):
-                    if isinstance(item, str):
-                        new, ids = self._redact_str(item)
-                        if ids:
-                            if items is None:
-                                items = list(v)
-                            items[i] = new
-                            hits.extend(f"{prefix}{k}:{r}" for r in ids)
-                if items is None:
+                nv = self._redact_strings(v, f"{prefix}{k}", hits)
+                if nv is None:
                     continue
-                nv = tuple(items)
             else:
                 continue
             if out is None:
                 out = dict(attrs)
             out[k] = nv
         return out, hits
+
+    def _redact_strings(self, values: Any, label: str, hits: list[str]) -> Optional[tuple]:
+        """A sequence attribute with its strings redacted; None when none held a secret."""
+        items = None
+        for i, item in enumerate(values):
+            if isinstance(item, str):
+                new, ids = self._redact_str(item)
+                if ids:
+                    if items is None:
+                        items = list(values)
+                    items[i] = new
+                    hits.extend(f"{label}:{r}" for r in ids)
+        return None if items is None else tuple(items)
 
     def _rename_attribute(self, attrs, out, k, prefix, hits):
         """An attribute *named* by a secret keeps its value under the redacted name:
