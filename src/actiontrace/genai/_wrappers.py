@@ -70,21 +70,40 @@ def hand_back(call: Call, result: Any, streaming: bool) -> Any:
         return result
 
 
+def run_sync(call: Any, wrapped: Any, args: tuple, kwargs: dict) -> Any:
+    """The client method with the call's span current; an exception ends the call with it and
+    reaches the caller unchanged."""
+    token = call.attach()
+    try:
+        result = wrapped(*args, **kwargs)
+    except BaseException as exc:
+        detach(token)
+        call.fail(exc)
+        raise
+    detach(token)
+    return result
+
+
+async def run_async(call: Any, wrapped: Any, args: tuple, kwargs: dict) -> Any:
+    """As :func:`run_sync`, for a coroutine method."""
+    token = call.attach()
+    try:
+        result = await wrapped(*args, **kwargs)
+    except BaseException as exc:
+        detach(token)
+        call.fail(exc)
+        raise
+    detach(token)
+    return result
+
+
 def sync_wrapper(provider: Provider, operation: Any):
     """A wrapt wrapper tracing a synchronous client method as ``operation`` of ``provider``."""
     def wrapper(wrapped: Any, instance: Any, args: tuple, kwargs: dict) -> Any:
         call = start(provider, operation, instance, kwargs)
         if call is None:
             return wrapped(*args, **kwargs)
-        token = call.attach()
-        try:
-            result = wrapped(*args, **kwargs)
-        except BaseException as exc:
-            detach(token)
-            call.fail(exc)
-            raise
-        detach(token)
-        return hand_back(call, result, kwargs.get("stream") is True)
+        return hand_back(call, run_sync(call, wrapped, args, kwargs), kwargs.get("stream") is True)
 
     return wrapper
 
@@ -95,14 +114,6 @@ def async_wrapper(provider: Provider, operation: Any):
         call = start(provider, operation, instance, kwargs)
         if call is None:
             return await wrapped(*args, **kwargs)
-        token = call.attach()
-        try:
-            result = await wrapped(*args, **kwargs)
-        except BaseException as exc:
-            detach(token)
-            call.fail(exc)
-            raise
-        detach(token)
-        return hand_back(call, result, kwargs.get("stream") is True)
+        return hand_back(call, await run_async(call, wrapped, args, kwargs), kwargs.get("stream") is True)
 
     return wrapper

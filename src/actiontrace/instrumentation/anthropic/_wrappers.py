@@ -23,8 +23,8 @@ from typing import Any
 
 from ... import _sdk
 from ..._safety import log_once
-from ...genai._call import detach, start
-from ...genai._wrappers import hand_back
+from ...genai._call import start
+from ...genai._wrappers import hand_back, run_async, run_sync
 from ._api import COMPLETIONS, MESSAGES, provider
 
 SUPPRESSED = _sdk.suppression_keys()  # the keys behind suppress_instrumentation
@@ -81,14 +81,7 @@ def sync_request(wrapped: Any, instance: Any, args: tuple, kwargs: dict) -> Any:
     call, options = _begin(instance, args, kwargs)
     if call is None:
         return wrapped(*args, **kwargs)
-    token = call.attach()
-    try:
-        result = wrapped(*args, **kwargs)
-    except BaseException as exc:
-        detach(token)
-        call.fail(exc)
-        raise
-    detach(token)
+    result = run_sync(call, wrapped, args, kwargs)
     streamed = kwargs.get("stream") is True
     if _read_now(result, streamed, options):
         try:
@@ -103,14 +96,7 @@ async def async_request(wrapped: Any, instance: Any, args: tuple, kwargs: dict) 
     call, options = _begin(instance, args, kwargs)
     if call is None:
         return await wrapped(*args, **kwargs)
-    token = call.attach()
-    try:
-        result = await wrapped(*args, **kwargs)
-    except BaseException as exc:
-        detach(token)
-        call.fail(exc)
-        raise
-    detach(token)
+    result = await run_async(call, wrapped, args, kwargs)
     streamed = kwargs.get("stream") is True
     if _read_now(result, streamed, options):
         try:
