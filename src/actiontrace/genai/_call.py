@@ -26,6 +26,7 @@ from .._safety import log_once
 from ..spans import _starter, _totals
 from ..spans._capture import to_json
 from ._cost import cost_usd
+from ._headers import session_attributes
 from ._outcome import Outcome
 from ._streams import ResultTypes
 
@@ -89,12 +90,18 @@ class Provider:
         raise NotImplementedError
 
     def server(self, client: Any) -> tuple[str | None, int | None]:
-        """``server.address`` and ``server.port`` of the client (see :func:`server_of`)."""
-        return None, None
+        """``server.address`` and ``server.port`` of the client's base URL (see :func:`server_of`)."""
+        try:
+            # The client's own attribute first: some SDKs' base_url property does work on every read.
+            url = getattr(client, "_base_url", None) or getattr(client, "base_url", None)
+        except Exception:
+            return None, None
+        return server_of(url)
 
     def start_attributes(self, client: Any, kwargs: dict) -> dict[str, Any] | None:
-        """Attributes beyond the operation's request attributes, set at start."""
-        return None
+        """Attributes beyond the operation's request attributes, set at start: by default the
+        session values of Helicone-style headers (``extra_headers`` or the client's defaults)."""
+        return session_attributes(client, kwargs.get("extra_headers"))
 
     def error_type(self, exc: BaseException) -> str:
         """``error.type`` of a failed call: the HTTP status an SDK error carries, else the class."""

@@ -7,9 +7,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from ...genai._call import Provider, server_of
+from ...genai._call import Provider
 from ...genai._streams import ResultTypes
-from ..openai._headers import session_attributes
 from . import _fields as F
 from ._accumulate import MessageStreamAccumulator
 
@@ -56,15 +55,6 @@ class AnthropicProvider(Provider):
     def name(self, client: Any) -> str:
         return provider_of(client)
 
-    def server(self, client: Any) -> tuple[str | None, int | None]:
-        try:
-            url = getattr(client, "_base_url", None) or getattr(client, "base_url", None)
-        except Exception:
-            return None, None
-        return server_of(url)
-
-    def start_attributes(self, client: Any, kwargs: dict) -> dict[str, Any] | None:
-        return session_attributes(client, kwargs.get("extra_headers"))
 
 
 class Api:

@@ -7,11 +7,10 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from ...genai._call import Provider, server_of
+from ...genai._call import Provider
 from ...genai._streams import ResultTypes
 from . import _chat, _completions
 from ._fields import given
-from ._headers import session_attributes
 
 
 def _classes(module: str, name: str) -> tuple:
@@ -54,16 +53,6 @@ class OpenAIProvider(Provider):
     def name(self, client: Any) -> str:
         return "azure.ai.openai" if "azure" in type(client).__name__.lower() else "openai"
 
-    def server(self, client: Any) -> tuple[str | None, int | None]:
-        try:
-            # The client's own attribute: openai 3.x's base_url property runs an import per read.
-            url = getattr(client, "_base_url", None) or getattr(client, "base_url", None)
-        except Exception:
-            return None, None
-        return server_of(url)
-
-    def start_attributes(self, client: Any, kwargs: dict) -> dict[str, Any] | None:
-        return session_attributes(client, kwargs.get("extra_headers"))
 
 
 provider = OpenAIProvider()  # one per process, as the instrumentor is; its wrappers hold it

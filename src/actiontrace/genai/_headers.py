@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ...context._session import session_from_headers
+from ..context._session import session_from_headers
 
 
 def _helicone_items(headers: Any) -> dict[str, Any]:
