@@ -21,12 +21,11 @@ from __future__ import annotations
 import json
 import os
 import sys
-import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _local_server import JsonHandler, LocalServer  # noqa: E402
 from fake_openai_server import plan_tool_calls  # noqa: E402  (the same script for both providers)
 
 
@@ -54,20 +53,16 @@ def reply(body: dict) -> tuple[list[dict], str]:
     return [{"type": "text", "text": f"You asked: {user_text}"}], "end_turn"
 
 
-class FakeAnthropicServer:
+class FakeAnthropicServer(LocalServer):
     """Start with ``start()`` or ``with``; ``base_url`` is the server root; ``stop()`` shuts it down."""
+
+    thread_name = "fake-anthropic"
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.requests: list[dict] = []
         outer = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
+        class Handler(JsonHandler):
             def do_POST(self) -> None:  # noqa: N802 (http.server naming)
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
                 if self.path.split("?")[0].rstrip("/") != "/v1/messages":
@@ -80,36 +75,8 @@ class FakeAnthropicServer:
                                  "stop_sequence": None,
                                  "usage": {"input_tokens": words, "output_tokens": len(json.dumps(content).split())}})
 
-            def _json(self, status: int, payload: dict) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self._httpd = ThreadingHTTPServer((host, port), Handler)
-        self._httpd.daemon_threads = True
-        self._thread: threading.Thread | None = None
+        super().__init__(Handler, host, port)
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
-
-    def start(self) -> "FakeAnthropicServer":
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._httpd.serve_forever, name="fake-anthropic", daemon=True)
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self._httpd.shutdown()
-            self._thread = None
-        self._httpd.server_close()
-
-    def __enter__(self) -> "FakeAnthropicServer":
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        return f"http://127.0.0.1:{self.port}"

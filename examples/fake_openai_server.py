@@ -31,8 +31,10 @@ import re
 import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from _local_server import JsonHandler, LocalServer
 
 WEATHER_WORDS = ("weather", "temperature", "forecast", "rain", "sunny")
 
@@ -90,21 +92,17 @@ def reply(body: dict) -> dict:
     return {"message": {"role": "assistant", "content": f"You asked: {user_text}"}, "finish_reason": "stop"}
 
 
-class FakeOpenAIServer:
+class FakeOpenAIServer(LocalServer):
     """Start with ``start()`` or ``with``; ``base_url`` ends in ``/v1``; ``stop()`` shuts it down."""
+
+    thread_name = "fake-openai"
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.requests: list[dict] = []
         self._lock = threading.Lock()
         outer = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True  # headers and body are separate writes: no 40 ms stalls
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
+        class Handler(JsonHandler):
             def do_POST(self) -> None:  # noqa: N802 (http.server naming)
                 length = int(self.headers.get("Content-Length") or 0)
                 try:
@@ -117,44 +115,12 @@ class FakeOpenAIServer:
                     outer.requests.append(body)
                 outer._respond(self, body)
 
-            def _json(self, status: int, payload: dict) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
         self._handler = Handler
-        self._httpd = ThreadingHTTPServer((host, port), Handler)
-        self._httpd.daemon_threads = True
-        self._thread: threading.Thread | None = None
-
-    @property
-    def port(self) -> int:
-        return self._httpd.server_address[1]
+        super().__init__(Handler, host, port)
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/v1"
-
-    def start(self) -> "FakeOpenAIServer":
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._httpd.serve_forever, name="fake-openai", daemon=True)
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self._httpd.shutdown()
-            self._thread = None
-        self._httpd.server_close()
-
-    def __enter__(self) -> "FakeOpenAIServer":
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     def _respond(self, handler: BaseHTTPRequestHandler, body: dict) -> None:
         scripted = reply(body)
