@@ -5,23 +5,10 @@ from __future__ import annotations
 
 import anthropic
 import pytest
-from support.genai_capture import set_capture
-from support.replay_server import ReplayServer
+from support.genai_capture import ConformanceTally, capture_off, capture_on  # noqa: F401  (shared fixtures)
+from support.replay_server import ReplayServer, replay, server  # noqa: F401  (shared fixtures)
 
 from actiontrace.instrumentation.anthropic import AnthropicInstrumentor
-
-
-@pytest.fixture(scope="session")
-def replay() -> ReplayServer:
-    with ReplayServer() as server:
-        yield server
-
-
-@pytest.fixture
-def server(replay: ReplayServer) -> ReplayServer:
-    replay.reset()
-    yield replay
-    replay.reset()
 
 
 @pytest.fixture(autouse=True)
@@ -44,31 +31,12 @@ async def aclient(server: ReplayServer) -> anthropic.AsyncAnthropic:
         yield c
 
 
-@pytest.fixture
-def capture_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    set_capture(monkeypatch, True)
-
-
-@pytest.fixture
-def capture_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    set_capture(monkeypatch, False)
-
-
-# --- conformance count in the terminal summary --------------------------------
-_conformance = {"passed": 0, "failed": 0, "skipped": 0}
+_tally = ConformanceTally("anthropic/test_conformance.py::test_cassette[", "../shared/cassettes/anthropic")
 
 
 def pytest_runtest_logreport(report) -> None:
-    if "anthropic/test_conformance.py::test_cassette[" not in report.nodeid:
-        return
-    if report.when == "call" or (report.when == "setup" and not report.passed):
-        _conformance["passed" if report.passed else "skipped" if report.skipped else "failed"] += 1
+    _tally.logreport(report)
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
-    total = sum(_conformance.values())
-    if total:
-        terminalreporter.write_line(
-            f"Anthropic conformance (anthropic {anthropic.__version__}): {_conformance['passed']} of {total} "
-            f"recordings pass, {_conformance['skipped']} skipped (../shared/cassettes/anthropic)"
-        )
+    _tally.summary(terminalreporter, f"Anthropic conformance (anthropic {anthropic.__version__})")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import openai
 import pytest
-from support.openai_replay import set_capture
+from support.genai_capture import ConformanceTally, capture_off, capture_on  # noqa: F401  (shared fixtures)
 from support.replay_server import ReplayServer, replay, server  # noqa: F401  (shared fixtures)
 
 from actiontrace.instrumentation.openai import OpenAIInstrumentor
@@ -31,31 +31,12 @@ async def aclient(server: ReplayServer) -> openai.AsyncOpenAI:
         yield c
 
 
-@pytest.fixture
-def capture_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    set_capture(monkeypatch, True)
-
-
-@pytest.fixture
-def capture_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    set_capture(monkeypatch, False)
-
-
-# --- conformance count in the terminal summary --------------------------------
-_conformance = {"passed": 0, "failed": 0}
+_tally = ConformanceTally("test_conformance.py::test_cassette[", "../shared/cassettes/openai")
 
 
 def pytest_runtest_logreport(report) -> None:
-    if "test_conformance.py::test_cassette[" not in report.nodeid:
-        return
-    if report.when == "call" or (report.when == "setup" and report.failed):
-        _conformance["passed" if report.passed else "failed"] += 1
+    _tally.logreport(report)
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
-    total = _conformance["passed"] + _conformance["failed"]
-    if total:
-        terminalreporter.write_line(
-            f"OpenAI conformance: {_conformance['passed']} of {total} recordings pass "
-            f"(../shared/cassettes/openai)"
-        )
+    _tally.summary(terminalreporter, "OpenAI conformance")
