@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..openai._fields import fields
+from ...genai._fields import fields
 from ...genai._outcome import Outcome
 from . import _fields as F
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ... import _vocabulary as A
-from ..openai._fields import fields, get, number, param
+from ...genai._fields import fields, get, number, param
 from ...genai._outcome import Outcome
 from ...genai._tokens import Usage
 from . import _parts as P
@@ -113,15 +113,21 @@ def header_attributes(data: Any, attrs: dict) -> None:
         attrs[A.GEN_AI_RESPONSE_MODEL] = str(value)
 
 
-def message_outcome(message: Any, capture: bool) -> Outcome:
-    """A ``Message`` (from ``create``, ``parse`` or a stream's final message) as an outcome."""
-    data = fields(message)
-    attrs: dict[str, Any] = {}
+def _header_and_stop(data: Any, attrs: dict) -> Any:
+    """The response id, model and finish reason into ``attrs``; returns the raw stop reason."""
     header_attributes(data, attrs)
     stop = data.get("stop_reason")
     reason = P.finish_reason(stop)
     if reason:
         attrs[A.GEN_AI_RESPONSE_FINISH_REASONS] = [reason]
+    return stop
+
+
+def message_outcome(message: Any, capture: bool) -> Outcome:
+    """A ``Message`` (from ``create``, ``parse`` or a stream's final message) as an outcome."""
+    data = fields(message)
+    attrs: dict[str, Any] = {}
+    stop = _header_and_stop(data, attrs)
     if capture:
         attrs[A.GEN_AI_OUTPUT_MESSAGES] = [P.output_message(data.get("content"), stop)]
     return Outcome(attrs, usage_from(data.get("usage")), data.get("model"))
@@ -131,11 +137,7 @@ def completion_outcome(completion: Any, capture: bool) -> Outcome:
     """A legacy Text Completions ``Completion``: it carries no token counts."""
     data = fields(completion)
     attrs: dict[str, Any] = {}
-    header_attributes(data, attrs)
-    stop = data.get("stop_reason")
-    reason = P.finish_reason(stop)
-    if reason:
-        attrs[A.GEN_AI_RESPONSE_FINISH_REASONS] = [reason]
+    reason = P.finish_reason(_header_and_stop(data, attrs))
     if capture:
         text = data.get("completion")
         parts = [P.text_part(text)] if isinstance(text, str) else []

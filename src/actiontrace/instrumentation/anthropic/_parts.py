@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..openai._fields import get, given
+from ...genai._fields import get, given
 
 # Anthropic stop reasons the conventions name; the others pass through as they are.
 FINISH_REASONS = {"end_turn": "stop", "stop_sequence": "stop", "max_tokens": "length", "tool_use": "tool_call"}

@@ -11,7 +11,7 @@ from ...genai._outcome import Outcome
 from ...genai._streams import StreamAccumulator
 from ...genai._tokens import Usage
 from . import _messages as M
-from ._fields import fields, get, number, param
+from ...genai._fields import fields, get, number, param
 from ._usage import usage_from
 
 operation_name = "chat"

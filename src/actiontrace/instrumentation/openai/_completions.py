@@ -10,7 +10,7 @@ from ...genai._outcome import Outcome
 from ...genai._streams import StreamAccumulator
 from ...genai._tokens import Usage
 from ._chat import common_request_attributes, header_attributes
-from ._fields import fields, get, param
+from ...genai._fields import fields, get, param
 from ._usage import usage_from
 
 operation_name = "text_completion"

@@ -8,7 +8,7 @@ from ... import _vocabulary as A
 from ...genai._messages import message, text_part
 from ...genai._outcome import Outcome
 from ...genai._streams import StreamAccumulator
-from ._fields import get, number, param
+from ...genai._fields import get, number, param
 from ._usage import usage_from
 
 operation_name = "embeddings"

@@ -21,7 +21,7 @@ from ...genai._messages import (
     tool_definition,
     uri_part,
 )
-from ._fields import get, given
+from ...genai._fields import get, given
 
 
 def content_parts(content: Any) -> list[dict]:

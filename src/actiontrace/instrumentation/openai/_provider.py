@@ -10,7 +10,7 @@ from typing import Any
 from ...genai._call import Provider
 from ...genai._streams import ResultTypes
 from . import _chat, _completions
-from ._fields import given
+from ...genai._fields import given
 
 
 def _classes(module: str, name: str) -> tuple:

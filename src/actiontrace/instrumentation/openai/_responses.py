@@ -11,7 +11,7 @@ from ...genai._streams import StreamAccumulator
 from ...genai._tokens import Usage
 from . import _messages as M
 from ._chat import header_attributes, output_type, tier_and_stream
-from ._fields import fields, get, number, param
+from ...genai._fields import fields, get, number, param
 from ._usage import usage_from
 
 operation_name = "chat"

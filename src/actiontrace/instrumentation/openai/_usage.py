@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...genai._tokens import Usage, count
-from ._fields import fields, get
+from ...genai._fields import fields, get
 
 
 def usage_from(raw: Any) -> Usage | None:

@@ -1,5 +1,5 @@
-"""Reading request parameters and response fields: SDK models or dicts alike, the SDK's
-NOT_GIVEN/Omit sentinels read as absent."""
+"""Reading request parameters and response fields of the generated LLM clients (OpenAI, Anthropic):
+SDK models or dicts alike, the SDKs' NOT_GIVEN/Omit sentinels read as absent."""
 
 from __future__ import annotations
 
