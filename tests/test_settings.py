@@ -141,6 +141,28 @@ def test_content_mode_words():
         assert S.parse_content_mode(word, "G") is on, word
 
 
+def test_capture_modes_and_the_event_and_opt_in_switches(monkeypatch):
+    M = S.ContentMode
+    for value, mode in [("Span_Only", M.SPAN_ONLY), (" event_only ", M.EVENT_ONLY), ("SPAN_AND_EVENT", M.SPAN_AND_EVENT),
+                        ("no_content", M.NO_CONTENT), ("true", M.SPAN_ONLY), ("off", M.NO_CONTENT), (True, M.SPAN_ONLY),
+                        (False, M.NO_CONTENT), (M.EVENT_ONLY, M.EVENT_ONLY)]:
+        assert S.parse_capture_mode(value, "capture_content") is mode, value
+    assert [m.on_span for m in M] == [False, True, False, True] and [m.in_event for m in M] == [False, False, True, True]
+    with pytest.raises(ValueError, match="capture_content must be true, false or one of NO_CONTENT, SPAN_ONLY"):
+        S.parse_capture_mode("events", "capture_content")
+    with pytest.raises(TypeError, match="capture_content must be a bool, a ContentMode or its name, not int"):
+        S.parse_capture_mode(3, "capture_content")
+    for name in ("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", "OTEL_INSTRUMENTATION_GENAI_EMIT_EVENT",
+                 "OTEL_SEMCONV_STABILITY_OPT_IN"):
+        monkeypatch.delenv(name, raising=False)
+    assert S.genai_content_mode() is None and S.genai_emit_event() is None and not S.genai_latest_experimental()
+    monkeypatch.setenv("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", "Event_Only")
+    monkeypatch.setenv("OTEL_INSTRUMENTATION_GENAI_EMIT_EVENT", "FALSE")
+    monkeypatch.setenv("OTEL_SEMCONV_STABILITY_OPT_IN", "http, GEN_AI_LATEST_EXPERIMENTAL")
+    assert S.genai_content_mode() is M.EVENT_ONLY and S.genai_capture_message_content() is False
+    assert S.genai_emit_event() is False and S.genai_latest_experimental()
+
+
 # --------------------------------------------------------------------------- reading the environment
 def _bad_value(setting: S.Setting) -> str | None:
     """A value the setting's parser rejects, unique per call (warnings are logged once per value)."""
@@ -159,7 +181,7 @@ def test_the_checked_settings_are_the_typed_ones():
     assert {s.env for s in S.TABLE if s not in _CHECKED} == {
         "ACTIONTRACE_JSONL_PATH", "ACTIONTRACE_PRICES_FILE", "OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES",
         "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "NO_COLOR", "FORCE_COLOR", "TERM",
-        "OTEL_PYTHON_CONFIGURATOR"}
+        "OTEL_PYTHON_CONFIGURATOR", "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "OTEL_SEMCONV_STABILITY_OPT_IN"}
 
 
 @pytest.mark.parametrize("setting", [s for s in _CHECKED if not s.strict], ids=lambda s: s.env)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any, Callable
 
 from ._safety import log_once
@@ -111,15 +112,48 @@ def choice(*options: str) -> Parser:
     return parse_choice
 
 
-_CONTENT_MODES = {"span_only": True, "span_and_event": True, "event_only": False, "no_content": False}
+class ContentMode(str, Enum):
+    """Where LLM message content goes, as the OTel GenAI variable names it (``True`` is
+    ``SPAN_ONLY``, ``False`` is ``NO_CONTENT``)."""
+
+    NO_CONTENT = "NO_CONTENT"
+    SPAN_ONLY = "SPAN_ONLY"
+    EVENT_ONLY = "EVENT_ONLY"
+    SPAN_AND_EVENT = "SPAN_AND_EVENT"
+
+    @property
+    def on_span(self) -> bool:
+        return self is ContentMode.SPAN_ONLY or self is ContentMode.SPAN_AND_EVENT
+
+    @property
+    def in_event(self) -> bool:
+        return self is ContentMode.EVENT_ONLY or self is ContentMode.SPAN_AND_EVENT
+
+
+def parse_capture_mode(value: Any, name: str) -> ContentMode:
+    """A :class:`ContentMode`, its name (any case), or a bool (word): true is SPAN_ONLY, false NO_CONTENT."""
+    if isinstance(value, ContentMode):
+        return value
+    if isinstance(value, str) and value.strip().upper() in ContentMode.__members__:
+        return ContentMode[value.strip().upper()]
+    try:
+        return ContentMode.SPAN_ONLY if parse_bool(value, name) else ContentMode.NO_CONTENT
+    except ValueError:
+        modes = ", ".join(ContentMode.__members__)
+        raise ValueError(f"{name} must be true, false or one of {modes}, not {value!r}") from None
+    except TypeError:
+        raise _wrong_type(name, "a bool, a ContentMode or its name", value) from None
 
 
 def parse_content_mode(value: Any, name: str) -> bool:
     """The OTel GenAI capture variable: a bool word, or a mode naming where content goes;
     True when the mode puts it on the span."""
-    if isinstance(value, str) and value.strip().lower() in _CONTENT_MODES:
-        return _CONTENT_MODES[value.strip().lower()]
-    return parse_bool(value, name)
+    return parse_capture_mode(value, name).on_span
+
+
+def parse_opt_in(value: Any, name: str) -> frozenset[str]:
+    """A comma-separated list of opt-in words (``OTEL_SEMCONV_STABILITY_OPT_IN``), lower case."""
+    return frozenset(w.strip().lower() for w in parse_str(value, name).split(",") if w.strip())
 
 
 def parse_names(value: Any, name: str) -> list[str]:
@@ -234,8 +268,12 @@ CAPTURE_MAX_ITEMS = Setting("ACTIONTRACE_CAPTURE_MAX_ITEMS", parse_non_negative_
 CAPTURE_MAX_DEPTH = Setting("ACTIONTRACE_CAPTURE_MAX_DEPTH", parse_non_negative_int, 6,
                             "nesting levels kept of a captured value")
 GENAI_CAPTURE_MESSAGE_CONTENT = Setting(
-    "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", parse_content_mode, False,
-    "without configure(): record LLM messages (true, span_only or span_and_event)")
+    "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", parse_capture_mode, ContentMode.NO_CONTENT,
+    "where LLM messages go: NO_CONTENT, SPAN_ONLY, EVENT_ONLY, SPAN_AND_EVENT (true: SPAN_ONLY)")
+GENAI_EMIT_EVENT = Setting("OTEL_INSTRUMENTATION_GENAI_EMIT_EVENT", parse_bool, None,
+                           "emit gen_ai.client.inference.operation.details events (unset: when the mode puts content in events)")
+SEMCONV_STABILITY_OPT_IN = Setting("OTEL_SEMCONV_STABILITY_OPT_IN", parse_opt_in, frozenset(),
+                                   "gen_ai_latest_experimental: the newest GenAI convention names")
 
 # Sessions, redaction, prices
 SESSION_BAGGAGE = Setting("ACTIONTRACE_SESSION_BAGGAGE", parse_bool, False,
@@ -266,6 +304,8 @@ OTLP_ENDPOINT = Setting("OTEL_EXPORTER_OTLP_ENDPOINT", parse_str, None,
                         "base OTLP URL; http/protobuf adds /v1/traces and /v1/metrics")
 OTLP_TRACES_ENDPOINT = Setting("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", parse_str, None,
                                "full OTLP traces URL, used as given")
+OTLP_LOGS_ENDPOINT = Setting("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", parse_str, None,
+                             "full OTLP logs URL (GenAI events), used as given")
 OTLP_PROTOCOL = Setting("OTEL_EXPORTER_OTLP_PROTOCOL", choice("http/protobuf", "grpc"), "http/protobuf",
                         "OTLP protocol: http/protobuf or grpc", strict=True)
 OTLP_TRACES_PROTOCOL = Setting("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", choice("http/protobuf", "grpc"),
@@ -286,5 +326,20 @@ def prices_file() -> str | None:
 
 
 def genai_capture_message_content() -> bool:
-    """``OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT``: the switch before ``configure()``."""
-    return GENAI_CAPTURE_MESSAGE_CONTENT.read()
+    """``OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT``: whether LLM messages go on spans."""
+    return GENAI_CAPTURE_MESSAGE_CONTENT.read().on_span
+
+
+def genai_content_mode() -> ContentMode | None:
+    """``OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`` as a mode; None when unset."""
+    return GENAI_CAPTURE_MESSAGE_CONTENT.read() if GENAI_CAPTURE_MESSAGE_CONTENT.is_set() else None
+
+
+def genai_emit_event() -> bool | None:
+    """``OTEL_INSTRUMENTATION_GENAI_EMIT_EVENT``; None when unset (the content mode decides)."""
+    return GENAI_EMIT_EVENT.read()
+
+
+def genai_latest_experimental() -> bool:
+    """``OTEL_SEMCONV_STABILITY_OPT_IN`` names ``gen_ai_latest_experimental``."""
+    return "gen_ai_latest_experimental" in SEMCONV_STABILITY_OPT_IN.read()

@@ -120,6 +120,23 @@ METER_NAME = "actiontrace"
 TOOL_DURATION_METRIC = "actiontrace.tool.duration"
 TOOL_ERRORS_METRIC = "actiontrace.tool.errors"
 
+# --- GenAI events (the Logs API), and the names OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental
+# switches to. Each newer name says where it comes from; the next rename is one line here.
+# The event that carries one inference's details and content (GenAI events, v1.37 on).
+GEN_AI_INFERENCE_DETAILS_EVENT = "gen_ai.client.inference.operation.details"
+EVENTS_SCOPE = "actiontrace.genai"  # the logger scope of a provider without a scope of its own
+# Metric names of v1.41 (the default), then their latest-experimental names.
+GEN_AI_OPERATION_DURATION_METRIC = "gen_ai.client.operation.duration"
+GEN_AI_TOKEN_USAGE_METRIC = "gen_ai.client.token.usage"
+GEN_AI_TIME_TO_FIRST_CHUNK_METRIC = "gen_ai.client.operation.time_to_first_chunk"
+# Latest experimental (GenAI conventions repository after v1.41; our reading of its naming, see docs/otlp.md):
+LATEST_USAGE_CACHE_WRITE_INPUT_TOKENS = "gen_ai.usage.cache_write.input_tokens"  # was cache_creation
+LATEST_OPERATION_DURATION_METRIC = "gen_ai.client.inference.operation.duration"
+LATEST_TOKEN_USAGE_METRIC = "gen_ai.client.inference.token.usage"
+LATEST_TIME_TO_FIRST_CHUNK_METRIC = "gen_ai.client.inference.operation.time_to_first_chunk"
+# gen_ai.request.stream and gen_ai.response.time_to_first_chunk (defined above from the semconv
+# package) are written in both modes: the conformance suites expect them by default.
+
 # --- MCP (GenAI semantic conventions v1.41, docs/gen-ai/mcp.md) ----------------
 # Spelled out: the semconv package marks its mcp_* names deprecated (they moved to the GenAI repo).
 MCP_METHOD_NAME = "mcp.method.name"

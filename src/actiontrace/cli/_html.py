@@ -15,7 +15,8 @@ import sys
 from typing import Any
 
 from .. import _vocabulary as A
-from ..reading._reader import Span, ns_to_iso, read_spans
+from ..reading._logs import read_with_log_records
+from ..reading._reader import Span, ns_to_iso
 from ._render import Style, one_line
 from ._stats import StatsCollector
 from ._html_page import REPORT_CSS, REPORT_JS
@@ -69,7 +70,16 @@ def _span_json(span: Span, t0: int) -> dict[str, Any]:
         out["cost"] = span.cost_usd
     if span.model:
         out["model"] = span.model
+    if span.log_records:
+        out["events"] = _events_json(span)
     return out
+
+
+def _events_json(span: Span) -> list[str]:
+    """The GenAI events emitted in the span, one line each (the page lists them in its detail)."""
+    from ._view import event_line
+
+    return [event_line(record, 400) for record in span.log_records]
 
 
 def _decision_tree(traces: list[Trace]) -> dict[str, Any]:
@@ -105,7 +115,7 @@ def build_report(files: list[str], *, session: str | None = None, trace: str | N
                  max_traces: int = 200, title: str = "actiontrace report") -> str:
     stats = StatsCollector("name")
     by_trace: dict[str, list[Span]] = {}
-    for span in read_spans(files):
+    for span in read_with_log_records(files):
         if trace and not span.trace_id.startswith(trace.lower()):
             continue
         stats.add(span)

@@ -188,6 +188,7 @@ REPORT_JS = r"""
       if (s.error) lines.push("error: " + s.error);
       if (s.in) lines.push("in:  " + s.in);
       if (s.out) lines.push("out: " + s.out);
+      (s.events || []).forEach(function (e) { lines.push("event: " + e); });
       if (lines.length) {
         var detail = el("div", "detail", lines.join("\n"));
         detail.hidden = true;

@@ -1,10 +1,13 @@
-"""``actiontrace replay``: send recorded spans to an OTLP endpoint, ids and times unchanged.
+"""``actiontrace replay``: send recorded spans (and the GenAI events recorded beside them) to an
+OTLP endpoint, ids and times unchanged.
 
 Builds ``ExportTraceServiceRequest`` protobuf messages straight from the
 decoded lines (not through the SDK, which would mint new ids and times) and
 POSTs them (OTLP/HTTP, ``application/x-protobuf``) or calls the gRPC
 ``TraceService/Export``. Spans are sent in batches as they are read, so a
-large file replays in bounded memory.
+large file replays in bounded memory. Log records (``logs-*.jsonl``) go to the logs signal
+(``/v1/logs``, ``LogsService/Export``) after the spans, their trace and span ids unchanged, so
+a backend shows each event with its span (``_replay_logs``).
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ import urllib.parse
 import urllib.request
 from typing import Any, Iterable
 
-from ..reading._reader import Span, read_spans
+from ..reading._logs import LogRecord, read_items
+from ..reading._reader import Span
 from ._render import Style
+from ._replay_logs import build_logs_request, logs_path
 
 HELP = "send recorded spans to an OTLP endpoint with their original ids and timestamps"
 BATCH = 512
@@ -122,15 +127,17 @@ def build_request(spans: Iterable[Span]):
 
 # --- transports --------------------------------------------------------------
 
-def _http_url(endpoint: str) -> str:
+def _http_url(endpoint: str, logs: bool = False) -> str:
     parsed = urllib.parse.urlsplit(endpoint if "://" in endpoint else "http://" + endpoint)
     path = parsed.path if parsed.path not in ("", "/") else "/v1/traces"
+    if logs:
+        path = logs_path(path)
     return urllib.parse.urlunsplit((parsed.scheme, parsed.netloc, path, parsed.query, ""))
 
 
 class _HttpSender:
-    def __init__(self, endpoint: str, headers: dict[str, str], timeout: float) -> None:
-        self.url = _http_url(endpoint)
+    def __init__(self, endpoint: str, headers: dict[str, str], timeout: float, logs: bool = False) -> None:
+        self.url = _http_url(endpoint, logs)
         self.headers = {"Content-Type": "application/x-protobuf", **headers}
         self.timeout = timeout
 
@@ -150,8 +157,9 @@ class _HttpSender:
 
 
 class _GrpcSender:
-    def __init__(self, endpoint: str, headers: dict[str, str], timeout: float) -> None:
+    def __init__(self, endpoint: str, headers: dict[str, str], timeout: float, logs: bool = False) -> None:
         import grpc
+        from opentelemetry.proto.collector.logs.v1.logs_service_pb2_grpc import LogsServiceStub
         from opentelemetry.proto.collector.trace.v1.trace_service_pb2_grpc import TraceServiceStub
 
         parsed = urllib.parse.urlsplit(endpoint if "://" in endpoint else "http://" + endpoint)
@@ -160,7 +168,7 @@ class _GrpcSender:
             self.channel = grpc.secure_channel(target, grpc.ssl_channel_credentials())
         else:
             self.channel = grpc.insecure_channel(target)
-        self.stub = TraceServiceStub(self.channel)
+        self.stub = (LogsServiceStub if logs else TraceServiceStub)(self.channel)
         self.url = target
         self.metadata = [(k.lower(), v) for k, v in headers.items()]
         self.timeout = timeout
@@ -186,38 +194,75 @@ def _headers(items: list[str]) -> dict[str, str]:
     return out
 
 
+class _Batches:
+    """Items sent in batches of BATCH through one sender; counts what was sent and refused."""
+
+    def __init__(self, sender: Any, build: Any, what: str) -> None:
+        self.sender, self.build, self.what = sender, build, what
+        self.items: list = []
+        self.sent = self.failed = self.requests = 0
+
+    def add(self, item: Any) -> None:
+        self.items.append(item)
+        if len(self.items) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.items:
+            return
+        self.requests += 1
+        try:
+            self.sender.send(self.build(self.items))
+            self.sent += len(self.items)
+        except RuntimeError as exc:
+            self.failed += len(self.items)
+            print(f"actiontrace: replay failed for {len(self.items)} {self.what}(s): {exc}", file=sys.stderr)
+        self.items.clear()
+
+
+def _send_logs(args: argparse.Namespace, headers: dict[str, str], records: list[LogRecord]) -> _Batches | None:
+    if not records:
+        return None
+    sender = (_GrpcSender if args.protocol == "grpc" else _HttpSender)(args.endpoint, headers, args.timeout, logs=True)
+    batches = _Batches(sender, build_logs_request, "log record")
+    try:
+        for record in records:
+            batches.add(record)
+        batches.flush()
+    finally:
+        sender.close()
+    return batches
+
+
 def run(args: argparse.Namespace, style: Style) -> int:
     headers = _headers(args.header)
     sender_cls = _GrpcSender if args.protocol == "grpc" else _HttpSender
     sender = sender_cls(args.endpoint, headers, args.timeout)
-    sent = failed = requests = 0
-    batch: list[Span] = []
-
-    def flush() -> None:
-        nonlocal sent, failed, requests
-        if not batch:
-            return
-        requests += 1
-        try:
-            sender.send(build_request(batch))
-            sent += len(batch)
-        except RuntimeError as exc:
-            failed += len(batch)
-            print(f"actiontrace: replay failed for {len(batch)} span(s): {exc}", file=sys.stderr)
-        batch.clear()
-
+    spans = _Batches(sender, build_request, "span")
+    records: list[LogRecord] = []  # sent after the spans: only those of spans that were sent
+    chosen: set[str] | None = set() if args.session else None
     try:
-        for span in read_spans(args.files):
-            if args.trace and not span.trace_id.startswith(args.trace.lower()):
+        for item in read_items(args.files):
+            trace_id = item.trace_id or ""
+            if args.trace and not trace_id.startswith(args.trace.lower()):
                 continue
-            if args.session and span.session_id != args.session:
+            if isinstance(item, LogRecord):
+                records.append(item)
                 continue
-            batch.append(span)
-            if len(batch) >= BATCH:
-                flush()
-        flush()
+            if args.session and item.session_id != args.session:
+                continue
+            if chosen is not None:
+                chosen.add(item.span_id)
+            spans.add(item)
+        spans.flush()
     finally:
         sender.close()
-    print(f"replayed {sent} span(s) in {requests} request(s) to {sender.url} ({args.protocol})"
-          + (f"; {failed} failed" if failed else ""))
-    return 1 if failed else 0
+    if chosen is not None:
+        records = [r for r in records if r.span_id in chosen]
+    logs = _send_logs(args, headers, records)
+    print(f"replayed {spans.sent} span(s) in {spans.requests} request(s) to {sender.url} ({args.protocol})"
+          + (f"; {spans.failed} failed" if spans.failed else ""))
+    if logs is not None:
+        print(f"replayed {logs.sent} log record(s) in {logs.requests} request(s) to {logs.sender.url}"
+              + (f"; {logs.failed} failed" if logs.failed else ""))
+    return 1 if spans.failed or (logs is not None and logs.failed) else 0

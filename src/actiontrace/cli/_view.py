@@ -8,7 +8,8 @@ import argparse
 import sys
 
 from .. import _vocabulary as A
-from ..reading._reader import Span, read_spans
+from ..reading._logs import read_with_log_records
+from ..reading._reader import Span
 from ._render import Style, fmt_cost, fmt_duration, fmt_int, one_line, terminal_width
 from ._tree import Node, Trace, group_traces, mcp_server_name
 
@@ -31,7 +32,7 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
 
 
 def run(args: argparse.Namespace, style: Style) -> int:
-    spans = read_spans(args.files)
+    spans = read_with_log_records(args.files)  # each span with the GenAI events emitted in it
     traces = group_traces(spans)
     shown = 0
     width = max(60, terminal_width())
@@ -94,6 +95,9 @@ def _render_node(node: Node, parent: Node | None, prefix: str, last: bool, level
             if value not in (None, ""):
                 pipe = "│ " if node.children and (depth is None or level < depth) else "  "
                 lines.append(child_prefix + pipe + style(f"{label}: " + one_line(value, budget), "dim"))
+        for record in node.span.log_records:
+            pipe = "│ " if node.children and (depth is None or level < depth) else "  "
+            lines.append(child_prefix + pipe + style("event " + event_line(record, budget - 6), "blue"))
     if depth is not None and level >= depth:
         if node.children:
             lines.append(child_prefix + style(f"… {_count(node) - 1} more span(s) below", "grey"))
@@ -123,6 +127,17 @@ def last_message(messages) -> str | None:
         return f"{message.get('role', '?')}: " + " ".join(parts)
     except (ValueError, TypeError, AttributeError, IndexError, KeyError):
         return messages
+
+
+def event_line(record, limit: int) -> str:
+    """One line for a log record (a GenAI event): its name, then its last input and output message."""
+    parts = [record.event_name or "log record"]
+    for key, label in ((A.GEN_AI_INPUT_MESSAGES, "in"), (A.GEN_AI_OUTPUT_MESSAGES, "out")):
+        value = record.attributes.get(key)
+        if value not in (None, "", []):
+            text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+            parts.append(f"{label}: {last_message(text)}")
+    return one_line(" · ".join(parts), limit)
 
 
 def _count(node: Node) -> int:

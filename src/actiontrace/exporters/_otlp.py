@@ -160,8 +160,12 @@ class ResilientSpanExporter(SpanExporter):
 
     While backing off, the export worker waits (interruptibly) instead of draining the queue into
     the bin, so the newest ``max_queue_size`` spans are still there when the collector returns;
-    a flush from the application's thread does not wait, it drops.
+    a flush from the application's thread does not wait, it drops. (The log branch's exporter is
+    this one with the logs' result values: ``_otlp_logs``.)
     """
+
+    _SUCCESS: Any = SpanExportResult.SUCCESS
+    _FAILURE: Any = SpanExportResult.FAILURE
 
     def __init__(self, inner: SpanExporter, *, timeout_s: float, retry_after_s: float = DEFAULT_RETRY_AFTER_S,
                  endpoint: str = "", clock: Callable[[], float] = time.monotonic,
@@ -203,9 +207,9 @@ class ResilientSpanExporter(SpanExporter):
         try:
             result = self._inner.export(spans)
         except Exception:  # an exporter must not raise; if it does, it failed
-            result = SpanExportResult.FAILURE
+            result = self._FAILURE
         self._last_duration = self._clock() - started
-        if result is SpanExportResult.SUCCESS:
+        if result is self._SUCCESS:
             _stats.add("exported", n)
             if self._failing:
                 self._failing = False
@@ -224,7 +228,7 @@ class ResilientSpanExporter(SpanExporter):
     def _drop(self, n: int, reason: str) -> SpanExportResult:
         _stats.add("dropped_export", n)
         _stats.log_drop(reason, self._endpoint)
-        return SpanExportResult.FAILURE
+        return self._FAILURE
 
     def begin_shutdown(self) -> None:
         """From now on, finish within about one export timeout; wakes a back-off wait."""

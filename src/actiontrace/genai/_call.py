@@ -25,6 +25,7 @@ from .._naming import llm_span_name
 from .._safety import log_once
 from ..spans import _starter, _totals
 from ..spans._capture import to_json
+from . import _events, _semconv
 from ._cost import cost_usd
 from ._headers import session_attributes
 from ._outcome import Outcome
@@ -60,6 +61,7 @@ class Provider:
     """
 
     label = "GenAI"  # names the provider in log messages
+    scope = A.EVENTS_SCOPE  # the logger scope of its GenAI events (its tracer's scope, by convention)
     result_types = ResultTypes()  # which returned objects are streams and raw responses
 
     def __init__(self) -> None:
@@ -75,6 +77,8 @@ class Provider:
         """``capture`` is asked once per call; ``metrics`` is a ``genai._metrics.Recorder``."""
         self.tracer, self.capture, self.metrics = tracer, capture, metrics
         self.suppress_http = suppress_http
+        _semconv.refresh()
+        _events.setup()  # from the environment, unless configure() decided
         self.active = True
 
     def disable(self) -> None:
@@ -202,7 +206,7 @@ def detach(token: Any) -> None:
 
 class Call:
     __slots__ = ("provider", "operation", "span", "capture", "model", "provider_name", "address", "port",
-                 "totals", "start_ns", "stream_state", "_once", "_ctx")
+                 "totals", "start_ns", "stream_state", "event", "_once", "_ctx")
 
     def __init__(self, provider: Provider, operation: Any, resource: Any, kwargs: dict, ctx: Context) -> None:
         """``ctx``: the current context (:func:`start` has read it to decide to trace)."""
@@ -228,6 +232,8 @@ class Call:
         extra = provider.start_attributes(client, kwargs)
         if extra:
             attrs.update(extra)
+        # Events on: the request side of the event is kept (one cached bool when they are off).
+        self.event = _events.begin(self, kwargs, attrs) if _events.on else None
         if capture:
             _encode(attrs)
         self.start_ns = time.time_ns()
@@ -324,6 +330,8 @@ class Call:
             _starter.record_error(span, exc)
             error_type = self.provider.error_type(exc)
             attrs[A.ERROR_TYPE] = error_type
+        if self.event is not None:
+            _events.finish(self, attrs, end_time)  # the call's one event; content kept off the span if asked
         op = self.operation.operation_name
         if span.is_recording():
             if not self.model and response_model:

@@ -22,6 +22,7 @@ from actiontrace._safety import tracing_failed
 from opentelemetry.metrics import NoOpMeterProvider
 
 from actiontrace import _sdk
+from actiontrace.genai import _semconv
 
 # The API's placeholder providers: recording through them is pointless work.
 _PLACEHOLDERS: tuple[type, ...] = _sdk.placeholder_meter_provider_types()
@@ -39,25 +40,21 @@ TOOL_DURATION_BUCKETS: tuple[float, ...] = (
     0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
 )
 
-_GEN_AI_OPERATION_DURATION = "gen_ai.client.operation.duration"
-_GEN_AI_TOKEN_USAGE = "gen_ai.client.token.usage"
-_GEN_AI_TIME_TO_FIRST_CHUNK = "gen_ai.client.operation.time_to_first_chunk"
-
-
 class _Instruments:
     __slots__ = ("duration", "tokens", "first_chunk", "tool_duration", "tool_errors")
 
     def __init__(self, meter: metrics.Meter) -> None:
+        names = _semconv.refresh()  # v1.41 or the latest-experimental metric names
         self.duration = meter.create_histogram(
-            _GEN_AI_OPERATION_DURATION, unit="s", description="GenAI operation duration.",
+            names.duration_metric, unit="s", description="GenAI operation duration.",
             explicit_bucket_boundaries_advisory=DURATION_BUCKETS,
         )
         self.tokens = meter.create_histogram(
-            _GEN_AI_TOKEN_USAGE, unit="{token}", description="Number of input and output tokens used.",
+            names.token_usage_metric, unit="{token}", description="Number of input and output tokens used.",
             explicit_bucket_boundaries_advisory=TOKEN_BUCKETS,
         )
         self.first_chunk = meter.create_histogram(
-            _GEN_AI_TIME_TO_FIRST_CHUNK, unit="s",
+            names.first_chunk_metric, unit="s",
             description="Time to receive the first chunk of a streamed response.",
             explicit_bucket_boundaries_advisory=DURATION_BUCKETS,
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import _vocabulary as A
+from . import _semconv
 
 
 class Usage:
@@ -47,7 +48,7 @@ class Usage:
         if self.cache_read_input_tokens is not None:
             attrs[A.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = self.cache_read_input_tokens
         if self.cache_creation_input_tokens is not None:
-            attrs[A.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = self.cache_creation_input_tokens
+            attrs[_semconv.names.cache_write_tokens] = self.cache_creation_input_tokens
         if self.reasoning_tokens is not None:
             attrs[A.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = self.reasoning_tokens
 

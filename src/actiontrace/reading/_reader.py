@@ -43,7 +43,7 @@ class Span:
     __slots__ = (
         "trace_id", "span_id", "parent_span_id", "name", "kind", "start_ns", "end_ns",
         "attributes", "status_code", "status_message", "events", "links", "resource",
-        "scope_name", "scope_version", "trace_state", "flags", "source",
+        "scope_name", "scope_version", "trace_state", "flags", "source", "log_records",
     )
 
     def __init__(self, trace_id: str, span_id: str, parent_span_id: str, name: str, kind: int,
@@ -69,6 +69,7 @@ class Span:
         self.trace_state = trace_state
         self.flags = flags
         self.source = source
+        self.log_records: list = []  # the GenAI events emitted in this span (reading._logs.attach)
 
     # --- derived views used by every command ---------------------------------
     @property
@@ -313,6 +314,8 @@ def decode_line(line: str, source: str = "") -> list[Span]:
     """Spans in one JSONL line (either format); raises ValueError if neither."""
     if '"resourceSpans"' in line or '"resource_spans"' in line:
         return [_from_otlp_dict(d, source) for d in iter_spans_from_line(line)]
+    if '"resourceLogs"' in line or '"resource_logs"' in line:
+        return []  # a log record (GenAI event) beside the spans: reading._logs reads those
     doc = json.loads(line)
     if isinstance(doc, dict) and ("action" in doc or "started_at" in doc or "event_type" in doc):
         return [_decode_entry(doc, source)]

@@ -25,12 +25,14 @@ _lock = threading.Lock()
 
 
 class _State:
-    def __init__(self, provider, owned: bool, processors: list, key: tuple, meter_provider=None) -> None:
+    def __init__(self, provider, owned: bool, processors: list, key: tuple, meter_provider=None,
+                 logs=None) -> None:
         self.provider = provider
         self.owned = owned  # we created the provider (so we shut it down)
         self.processors = processors
         self.key = key
         self.meter_provider = meter_provider
+        self.logs = logs  # the GenAI events' pipeline (setup._logs.LogPipeline), when events are on
 
 
 _state: _State | None = None
@@ -49,7 +51,7 @@ class _Options:
         self.jsonl_path = path if path is _UNSET or path is None else S.parse_path(path, "jsonl_path")
         self.endpoint = _arg(S.parse_str, args, "otlp_endpoint") or None  # "" means not given, as always
         self.protocol = _arg(S.OTLP_TRACES_PROTOCOL.parse, args, "otlp_protocol", empty_is_none=True)
-        self.capture_content = _arg(S.parse_bool, args, "capture_content")
+        self.capture_content = _arg(S.parse_capture_mode, args, "capture_content")
         self.instrument = _arg(S.parse_names, args, "instrument")
         if self.instrument is not None:
             from ._instrument import check
@@ -121,7 +123,7 @@ def configure(
     jsonl_path: Any = _UNSET,
     otlp_endpoint: str | None = None,
     otlp_protocol: str | None = None,
-    capture_content: bool | str | None = None,
+    capture_content: bool | str | S.ContentMode | None = None,
     instrument: Sequence[str] | None = None,
     redactor: Any = None,
     propagate_threads: bool = True,
@@ -139,8 +141,13 @@ def configure(
       ``ACTIONTRACE_JSONL_PATH``); ``None`` (or ``ACTIONTRACE_JSONL=off``) disables them.
     - ``otlp_endpoint``/``otlp_protocol``: else the ``OTEL_EXPORTER_OTLP_*`` variables
       (headers, timeout, compression and certificate are read by the exporter itself).
-    - ``capture_content``: record arguments/results and LLM messages (default on;
-      ``ACTIONTRACE_CAPTURE_CONTENT=false`` turns it off).
+    - ``capture_content``: record arguments/results and LLM messages: True/False or a
+      ``ContentMode`` (``SPAN_ONLY``, ``EVENT_ONLY``, ``SPAN_AND_EVENT``, ``NO_CONTENT``, or their
+      names). Unset: LLM messages follow ``OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`` when it
+      is set, and everything else (and LLM messages otherwise) ``ACTIONTRACE_CAPTURE_CONTENT`` (default
+      on: on spans). With events in the mode (or ``OTEL_INSTRUMENTATION_GENAI_EMIT_EVENT=true``) a
+      LoggerProvider is set up and each LLM call emits a ``gen_ai.client.inference.operation.details``
+      event, written beside the spans (``logs-*.jsonl``) and sent over OTLP with them.
     - ``instrument``: client libraries to instrument (``"openai"``, ``"anthropic"``, ``"mcp"``,
       ``"openai_agents"``); default: each one installed. Each is instrumented when the application imports it (at once if it already has).
     - ``redactor``: a ``actiontrace.redaction.Redactor`` replacing the default rules.
@@ -181,7 +188,8 @@ def _build(o: _Options) -> _State:
     from ..exporters._otlp import ExitBudget
 
     budget = ExitBudget()  # shared by the OTLP traces and metrics exporters
-    processors = _processors(o, _jsonl_path(o.jsonl_path), endpoint, protocol, budget)
+    path = _jsonl_path(o.jsonl_path)
+    processors = _processors(o, path, endpoint, protocol, budget)
     if not owned and _has_session_processor(provider):  # e.g. set up by the zero-code configurator
         processors = processors[1:]
     for processor in processors:
@@ -202,6 +210,7 @@ def _build(o: _Options) -> _State:
         propagate_context_to_threads()
     from ._instrument import installed, instrument_on_import
 
+    logs = _configure_events(o, provider, path, endpoint, protocol, budget)
     instrument_on_import(installed() if o.instrument is None else o.instrument, provider)
     # One exit hook, ours, so that spans go out before metrics and both share one timeout.
     atexit.register(_shutdown_at_exit)
@@ -209,7 +218,22 @@ def _build(o: _Options) -> _State:
         from ._signals import install_signal_handlers
 
         install_signal_handlers()
-    return _State(provider, owned, processors, o.key, meter_provider)
+    return _State(provider, owned, processors, o.key, meter_provider, logs)
+
+
+def _configure_events(o: _Options, provider: Any, path: str | None, endpoint: str | None, protocol: str,
+                      budget: Any) -> Any:
+    """The LLM content mode in force (precedence: the argument, the OTel GenAI variable, then
+    ``ACTIONTRACE_CAPTURE_CONTENT``) and, when it or the variable wants events, their pipeline."""
+    from ..genai import _semconv
+    from . import _instrument
+    from ._logs import build_log_pipeline, logs_endpoint
+
+    _semconv.refresh()
+    _instrument.genai_mode = o.capture_content or S.genai_content_mode()
+    mode = _instrument.genai_mode or (S.ContentMode.SPAN_ONLY if _capture.settings.enabled else S.ContentMode.NO_CONTENT)
+    logs_url = logs_endpoint(o.endpoint or S.OTLP_ENDPOINT.read(), endpoint, protocol) if endpoint else None
+    return build_log_pipeline(mode, getattr(provider, "resource", None), path, logs_url, protocol, budget)
 
 
 def _has_session_processor(provider: Any) -> bool:
@@ -237,7 +261,7 @@ def _apply_switches(o: _Options) -> None:
 
         _baggage.enabled = o.session_baggage
     if o.capture_content is not None:
-        _capture.settings.enabled = o.capture_content
+        _capture.settings.enabled = o.capture_content.on_span
     from ..redaction import Redactor, default_redactor, set_default_redactor
 
     if o.redactor is not None or o.redact_pii is not None:

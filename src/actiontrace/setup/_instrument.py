@@ -14,26 +14,38 @@ import sys
 from typing import Any, Callable, Iterable
 
 from .._safety import logger
+from .._settings import ContentMode
+
+# The LLM content mode configure() put in force (its argument or the OTel GenAI variable); None:
+# LLM messages follow the capture switch of the decorators (ACTIONTRACE_CAPTURE_CONTENT).
+genai_mode: ContentMode | None = None
+
+
+def genai_capture() -> bool:
+    """configure()'s LLM content switch, asked per call: whether messages go on the span."""
+    mode = genai_mode
+    if mode is None:
+        from ..spans._capture import settings
+
+        return settings.enabled
+    return mode.on_span
 
 
 def _openai(provider: Any) -> None:
     from ..instrumentation.openai import OpenAIInstrumentor
 
-    from ..spans._capture import capture_enabled
-
     instrumentor = OpenAIInstrumentor()
     if not instrumentor.is_instrumented_by_opentelemetry:
         # configure()'s content switch, asked per call (configure(capture_content=...) rules)
-        instrumentor.instrument(tracer_provider=provider, capture_content=capture_enabled)
+        instrumentor.instrument(tracer_provider=provider, capture_content=genai_capture)
 
 
 def _anthropic(provider: Any) -> None:
     from ..instrumentation.anthropic import AnthropicInstrumentor
-    from ..spans._capture import capture_enabled
 
     instrumentor = AnthropicInstrumentor()
     if not instrumentor.is_instrumented_by_opentelemetry:
-        instrumentor.instrument(tracer_provider=provider, capture_content=capture_enabled)
+        instrumentor.instrument(tracer_provider=provider, capture_content=genai_capture)
 
 
 def _mcp(provider: Any) -> None:

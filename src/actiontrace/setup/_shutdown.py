@@ -35,6 +35,8 @@ def _flush_targets(state: Any) -> list:
         provider = trace.get_tracer_provider()
         return [provider] if callable(getattr(provider, "force_flush", None)) else []
     targets = [state.provider] if state.owned else list(state.processors)
+    if state.logs is not None:  # the GenAI events
+        targets.append(state.logs)
     if state.meter_provider is not None:
         targets.append(state.meter_provider)
     return targets
@@ -81,7 +83,7 @@ def flush(timeout: float = 10.0) -> bool:
 
 
 def shutdown_state(state: Any) -> None:
-    """Shut one configure()'s pipeline down: spans first, then metrics."""
+    """Shut one configure()'s pipeline down: spans first, then the GenAI events, then metrics."""
     if state.owned:
         state.provider.shutdown()
     else:
@@ -92,6 +94,8 @@ def shutdown_state(state: Any) -> None:
                 processor.shutdown()  # exports what it holds first
             except Exception:
                 tracing_failed("shutdown.processor")
+    if state.logs is not None:
+        state.logs.shutdown()
     if state.meter_provider is not None:
         from ._metrics import shutdown_metrics
 

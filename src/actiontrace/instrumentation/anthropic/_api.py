@@ -48,6 +48,7 @@ def result_types() -> ResultTypes:
 
 class AnthropicProvider(Provider):
     label = "Anthropic"
+    scope = SCOPE
 
     def client(self, resource: Any) -> Any:
         return resource  # the wrapped method is the client's own request()

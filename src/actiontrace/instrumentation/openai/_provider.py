@@ -36,6 +36,7 @@ def _include_usage(operation: Any, kwargs: dict) -> None:
 
 class OpenAIProvider(Provider):
     label = "OpenAI"
+    scope = "actiontrace.instrumentation.openai"  # its tracer's scope (the package's SCOPE)
 
     def enable(self, *, stream_include_usage: bool = False, **dependencies: Any) -> None:
         """The core's ``enable()`` plus the OpenAI option; reads the installed client's classes."""
