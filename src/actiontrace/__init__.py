@@ -34,6 +34,7 @@ _LAZY = {
     "SessionSpanProcessor": ".processors._session",
     "propagate_context_to_threads": ".context._threads",
     "query": ".reading._query",
+    "ContentMode": "._settings",  # where LLM message content goes: configure(capture_content=...)
     "JsonlSpanExporter": ".exporters",
     "Redactor": ".redaction",
     "RedactingSpanProcessor": ".redaction",

@@ -150,3 +150,29 @@ def test_recorder_on_a_noop_provider_records_nothing():
     recorder = _metrics.Recorder(NoOpMeterProvider())
     recorder.llm("chat", "openai", "m", 0.1, 1, 1, None, None, None, None)
     assert recorder._instruments() is None
+
+
+def test_latest_experimental_metric_and_usage_names(monkeypatch):
+    from actiontrace.genai import _semconv
+    from actiontrace.genai._tokens import Usage
+
+    monkeypatch.setenv("OTEL_SEMCONV_STABILITY_OPT_IN", "gen_ai_latest_experimental")
+    reader = InMemoryMetricReader()
+    try:
+        recorder = _metrics.Recorder(MeterProvider(metric_readers=[reader]))  # instruments made now, in the opt-in
+        recorder.llm("chat", "openai", "gpt-4o", 0.5, 10, 3, None, None, None, None)
+        recorder.first_chunk("chat", "openai", "gpt-4o", 0.1, None, None)
+        names = {m.name for rm in reader.get_metrics_data().resource_metrics for sm in rm.scope_metrics
+                 for m in sm.metrics}
+        assert names == {A.LATEST_OPERATION_DURATION_METRIC, A.LATEST_TOKEN_USAGE_METRIC,
+                         A.LATEST_TIME_TO_FIRST_CHUNK_METRIC}
+        attrs: dict = {}
+        Usage(1, 1, cache_creation_input_tokens=7).add_to(attrs)
+        assert attrs[A.LATEST_USAGE_CACHE_WRITE_INPUT_TOKENS] == 7 and A.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS not in attrs
+    finally:
+        monkeypatch.delenv("OTEL_SEMCONV_STABILITY_OPT_IN")
+        assert not _semconv.refresh().latest  # back to the v1.41 names for the other tests
+    attrs = {}
+    Usage(1, 1, cache_creation_input_tokens=7).add_to(attrs)
+    assert attrs == {A.GEN_AI_USAGE_INPUT_TOKENS: 1, A.GEN_AI_USAGE_OUTPUT_TOKENS: 1,
+                     A.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS: 7}

@@ -84,3 +84,36 @@ def check_call(mode: ContentMode, span, records: list, *, provider: str, operati
     if on_span and in_event:
         assert on_span == in_event
     return a
+
+
+def write_span_with_event(directory, *, question: str = "Weather in Paris?", answer: str = "Sunny.") -> tuple:
+    """One LLM span and its event written by the real exporters (spans: ``traces-*.jsonl``, events:
+    ``logs-*.jsonl``, redacted as configure() does); returns (trace id, span id) in hex."""
+    from opentelemetry import trace
+    from opentelemetry.sdk._logs.export import SimpleLogRecordProcessor
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+
+    from actiontrace.exporters import JsonlSpanExporter
+    from actiontrace.exporters._jsonl_logs import JsonlLogExporter
+    from actiontrace.redaction import RedactingSpanExporter
+    from actiontrace.redaction._logs import RedactingLogExporter
+
+    tracer_provider = TracerProvider()
+    tracer_provider.add_span_processor(SimpleSpanProcessor(RedactingSpanExporter(JsonlSpanExporter(str(directory)))))
+    logger_provider = LoggerProvider(shutdown_on_exit=False)
+    logger_provider.add_log_record_processor(
+        SimpleLogRecordProcessor(RedactingLogExporter(JsonlLogExporter(str(directory)))))
+    with tracer_provider.get_tracer("actiontrace.instrumentation.openai").start_as_current_span(
+            "chat gpt-4o-mini", kind=trace.SpanKind.CLIENT,
+            attributes={"actiontrace.span.type": "llm", "gen_ai.operation.name": "chat"}) as span:
+        logger_provider.get_logger("actiontrace.instrumentation.openai").emit(
+            event_name=EVENT, attributes={
+                "gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o-mini",
+                "gen_ai.input.messages": [{"role": "user", "parts": [{"type": "text", "content": question}]}],
+                "gen_ai.output.messages": [{"role": "assistant", "finish_reason": "stop",
+                                            "parts": [{"type": "text", "content": answer}]}]})
+        ctx = span.get_span_context()
+    tracer_provider.shutdown()
+    logger_provider.shutdown()
+    return format(ctx.trace_id, "032x"), format(ctx.span_id, "016x")

@@ -1,5 +1,6 @@
 """A small OTLP receiver for tests and the resilience bench: real HTTP (and gRPC) on 127.0.0.1,
 bodies parsed with opentelemetry-proto, with switchable failure modes (503, slow, stopped).
+Traces, metrics (names only) and logs (the GenAI events) are recorded.
 
 Used where a real backend would hide what we need to see (which process sent a span, how many
 requests failed); end-to-end checks against servers nobody here wrote live in test_phoenix.py.
@@ -17,6 +18,10 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import (
+    ExportLogsServiceRequest,
+    ExportLogsServiceResponse,
+)
 from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
     ExportMetricsServiceRequest,
     ExportMetricsServiceResponse,
@@ -59,11 +64,24 @@ class ReceivedSpan:
 
 
 @dataclass
+class ReceivedLog:
+    trace_id: str
+    span_id: str
+    event_name: str
+    time_unix_nano: int
+    attributes: dict[str, Any]
+    body: Any
+    resource: dict[str, Any]
+    scope: str
+
+
+@dataclass
 class _State:
     mode: str = "ok"  # ok | status | slow
     status: int = 503
     delay_s: float = 0.0
     spans: list[ReceivedSpan] = field(default_factory=list)
+    logs: list[ReceivedLog] = field(default_factory=list)
     metric_names: set[str] = field(default_factory=set)
     headers: list[dict[str, str]] = field(default_factory=list)  # per accepted request, lower-case keys
     requests: int = 0
@@ -93,6 +111,36 @@ class _State:
             self.spans.extend(received)
             self.arrived.notify_all()
 
+    def add_logs(self, request: ExportLogsServiceRequest) -> None:
+        received = []
+        for rl in request.resource_logs:
+            resource = {kv.key: any_value(kv.value) for kv in rl.resource.attributes}
+            for sl in rl.scope_logs:
+                for r in sl.log_records:
+                    received.append(ReceivedLog(
+                        trace_id=r.trace_id.hex(), span_id=r.span_id.hex(), event_name=r.event_name,
+                        time_unix_nano=r.time_unix_nano,
+                        attributes={kv.key: any_value(kv.value) for kv in r.attributes},
+                        body=any_value(r.body) if r.HasField("body") else None, resource=resource,
+                        scope=sl.scope.name,
+                    ))
+        with self.arrived:
+            self.logs.extend(received)
+            self.arrived.notify_all()
+
+    def accept(self, path: str, body: bytes) -> bytes | None:
+        """Record an OTLP/HTTP request body sent to ``path``; the reply, or None for an unknown path."""
+        for prefix, request_cls, add, response_cls in (
+                ("/v1/traces", ExportTraceServiceRequest, self.add_traces, ExportTraceServiceResponse),
+                ("/v1/metrics", ExportMetricsServiceRequest, self.add_metrics, ExportMetricsServiceResponse),
+                ("/v1/logs", ExportLogsServiceRequest, self.add_logs, ExportLogsServiceResponse)):
+            if path.startswith(prefix):
+                request = request_cls()
+                request.ParseFromString(body)
+                add(request)
+                return response_cls().SerializeToString()
+        return None
+
     def add_metrics(self, request: ExportMetricsServiceRequest) -> None:
         names = {m.name for rm in request.resource_metrics for sm in rm.scope_metrics for m in sm.metrics}
         with self.arrived:
@@ -114,6 +162,22 @@ class _Receiver:
     def spans(self) -> list[ReceivedSpan]:
         with self.state.lock:
             return list(self.state.spans)
+
+    @property
+    def logs(self) -> list[ReceivedLog]:
+        with self.state.lock:
+            return list(self.state.logs)
+
+    def wait_for_logs(self, count: int, timeout: float = 30.0) -> list[ReceivedLog]:
+        """Block until at least ``count`` log records arrived (or the timeout passed); returns them."""
+        deadline = time.monotonic() + timeout
+        with self.state.arrived:
+            while len(self.state.logs) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self.state.arrived.wait(left)
+            return list(self.state.logs)
 
     @property
     def requests(self) -> int:
@@ -145,6 +209,7 @@ class _Receiver:
     def clear(self) -> None:
         with self.state.lock:
             self.state.spans.clear()
+            self.state.logs.clear()
             self.state.metric_names.clear()
             self.state.requests = self.state.rejected = 0
 
@@ -163,7 +228,7 @@ class _Receiver:
 
 
 class OtlpHttpReceiver(_Receiver):
-    """OTLP/HTTP (protobuf) at /v1/traces and /v1/metrics on 127.0.0.1."""
+    """OTLP/HTTP (protobuf) at /v1/traces, /v1/metrics and /v1/logs on 127.0.0.1."""
 
     def __init__(self, port: int = 0) -> None:
         super().__init__()
@@ -217,18 +282,11 @@ class OtlpHttpReceiver(_Receiver):
                     body = zlib.decompress(body)
                 with receiver.state.lock:
                     receiver.state.bodies.append(body)
-                if self.path.startswith("/v1/traces"):
-                    req = ExportTraceServiceRequest()
-                    req.ParseFromString(body)
-                    receiver.state.add_traces(req)
-                    self._reply(200, ExportTraceServiceResponse().SerializeToString())
-                elif self.path.startswith("/v1/metrics"):
-                    req = ExportMetricsServiceRequest()
-                    req.ParseFromString(body)
-                    receiver.state.add_metrics(req)
-                    self._reply(200, ExportMetricsServiceResponse().SerializeToString())
-                else:
+                reply = receiver.state.accept(self.path, body)
+                if reply is None:
                     self._reply(404, b"")
+                else:
+                    self._reply(200, reply)
 
             def _reply(self, status: int, payload: bytes) -> None:
                 self.send_response(status)
@@ -280,7 +338,7 @@ class OtlpHttpReceiver(_Receiver):
 
 
 class OtlpGrpcReceiver(_Receiver):
-    """OTLP/gRPC TraceService on 127.0.0.1; mode 'status' answers UNAVAILABLE."""
+    """OTLP/gRPC TraceService and LogsService on 127.0.0.1; mode 'status' answers UNAVAILABLE."""
 
     def __init__(self, port: int = 0) -> None:
         super().__init__()
@@ -293,6 +351,7 @@ class OtlpGrpcReceiver(_Receiver):
 
     def start(self) -> OtlpGrpcReceiver:
         import grpc
+        from opentelemetry.proto.collector.logs.v1 import logs_service_pb2_grpc
         from opentelemetry.proto.collector.trace.v1 import trace_service_pb2_grpc
 
         receiver = self
@@ -306,8 +365,16 @@ class OtlpGrpcReceiver(_Receiver):
                 receiver.state.add_traces(request)
                 return ExportTraceServiceResponse()
 
+        class Logs(logs_service_pb2_grpc.LogsServiceServicer):
+            def Export(self, request, context):  # noqa: N802 - generated name
+                if not receiver._admit():
+                    context.abort(grpc.StatusCode.UNAVAILABLE, "receiver set to fail")
+                receiver.state.add_logs(request)
+                return ExportLogsServiceResponse()
+
         self._server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
         trace_service_pb2_grpc.add_TraceServiceServicer_to_server(Service(), self._server)
+        logs_service_pb2_grpc.add_LogsServiceServicer_to_server(Logs(), self._server)
         self._port = self._server.add_insecure_port(f"127.0.0.1:{self._port}")
         self._server.start()
         return self

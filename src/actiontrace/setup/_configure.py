@@ -141,13 +141,10 @@ def configure(
       ``ACTIONTRACE_JSONL_PATH``); ``None`` (or ``ACTIONTRACE_JSONL=off``) disables them.
     - ``otlp_endpoint``/``otlp_protocol``: else the ``OTEL_EXPORTER_OTLP_*`` variables
       (headers, timeout, compression and certificate are read by the exporter itself).
-    - ``capture_content``: record arguments/results and LLM messages: True/False or a
-      ``ContentMode`` (``SPAN_ONLY``, ``EVENT_ONLY``, ``SPAN_AND_EVENT``, ``NO_CONTENT``, or their
-      names). Unset: LLM messages follow ``OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`` when it
-      is set, and everything else (and LLM messages otherwise) ``ACTIONTRACE_CAPTURE_CONTENT`` (default
-      on: on spans). With events in the mode (or ``OTEL_INSTRUMENTATION_GENAI_EMIT_EVENT=true``) a
-      LoggerProvider is set up and each LLM call emits a ``gen_ai.client.inference.operation.details``
-      event, written beside the spans (``logs-*.jsonl``) and sent over OTLP with them.
+    - ``capture_content``: record arguments/results and LLM messages: True/False or a ``ContentMode``
+      (or its name). Unset: LLM messages follow ``OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT``
+      if set, else ``ACTIONTRACE_CAPTURE_CONTENT`` (default on). A mode with events (or
+      ``OTEL_INSTRUMENTATION_GENAI_EMIT_EVENT=true``) adds GenAI events (docs/configuration.md).
     - ``instrument``: client libraries to instrument (``"openai"``, ``"anthropic"``, ``"mcp"``,
       ``"openai_agents"``); default: each one installed. Each is instrumented when the application imports it (at once if it already has).
     - ``redactor``: a ``actiontrace.redaction.Redactor`` replacing the default rules.
