@@ -186,6 +186,39 @@ def test_batch_queue_is_the_sdk_processors_queue():
     assert _sdk.batch_queue(SimpleSpanProcessor(InMemorySpanExporter())) == (None, None)
 
 
+def test_batch_queue_reads_the_log_record_processors_queue_too():
+    # DropCountingLogProcessor (the GenAI events' OTLP branch) counts drops through the same reader.
+    from opentelemetry.sdk._logs import LoggerProvider
+    from opentelemetry.sdk._logs.export import BatchLogRecordProcessor, LogRecordExporter, LogRecordExportResult
+
+    release = threading.Event()
+
+    class Blocked(LogRecordExporter):
+        def export(self, batch):
+            release.wait(10)
+            return LogRecordExportResult.SUCCESS
+
+        def shutdown(self):
+            pass
+
+        def force_flush(self, timeout_millis=30000):
+            return True
+
+    processor = BatchLogRecordProcessor(Blocked(), max_queue_size=5, schedule_delay_millis=60_000,
+                                        max_export_batch_size=5)
+    try:
+        queue, capacity = _sdk.batch_queue(processor)
+        assert queue is not None and capacity == 5
+        provider = LoggerProvider(shutdown_on_exit=False)
+        provider.add_log_record_processor(processor)
+        for i in range(2):
+            provider.get_logger("canary").emit(event_name=f"e{i}")
+        assert len(queue) == 2
+    finally:
+        release.set()
+        processor.shutdown()
+
+
 # --- exporters -----------------------------------------------------------------------------------
 
 def test_exporter_timeout_is_read_from_the_otlp_exporters():
