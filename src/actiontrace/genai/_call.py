@@ -73,12 +73,15 @@ class Provider:
         # Called with (operation, kwargs) before a traced call starts, when set: may edit kwargs.
         self.prepare: Callable[[Any, dict], None] | None = None
 
-    def enable(self, *, tracer: Any, capture: Callable[[], bool], metrics: Any, suppress_http: bool = True) -> None:
-        """``capture`` is asked once per call; ``metrics`` is a ``genai._metrics.Recorder``."""
+    def enable(self, *, tracer: Any, capture: Callable[[], bool], metrics: Any, suppress_http: bool = True,
+               content_mode: Any = None, logger_provider: Any = None) -> None:
+        """``capture`` is asked once per call; ``metrics`` is a ``genai._metrics.Recorder``;
+        ``content_mode`` (:func:`content_mode_of` the option) and ``logger_provider`` decide the
+        GenAI events, unless ``configure()`` did (None: the environment, the global provider)."""
         self.tracer, self.capture, self.metrics = tracer, capture, metrics
         self.suppress_http = suppress_http
         _semconv.refresh()
-        _events.setup()  # from the environment, unless configure() decided
+        _events.setup(logger_provider=logger_provider, mode=content_mode)
         self.active = True
 
     def disable(self) -> None:
@@ -137,6 +140,14 @@ def capture_switch(value: Any) -> Callable[[], bool]:
         return value
     on = _settings.parse_content_mode(value, "capture_content") if isinstance(value, str) else bool(value)
     return lambda: on
+
+
+def content_mode_of(value: Any) -> _settings.ContentMode | None:
+    """The ``capture_content`` option of ``instrument()`` as a content mode (it decides the
+    events as well as the span); None for a callable or None (the environment decides)."""
+    if value is None or callable(value):
+        return None
+    return _settings.parse_capture_mode(value if isinstance(value, str) else bool(value), "capture_content")
 
 
 _servers: dict[int, tuple[Any, str | None, int | None]] = {}  # id(base URL) -> (URL, host, port)

@@ -53,3 +53,12 @@ def test_a_failed_call_emits_its_event_with_the_error_type(server, client, spans
     (record,) = events.records()
     assert record.event_name == EVENT and record.attributes["error.type"] == "400"
     assert "gen_ai.input.messages" in llm_spans(spans)[0].attributes and "gen_ai.input.messages" in record.attributes
+
+
+def test_instrument_takes_the_mode_and_a_logger_provider(instrumented, server, client, spans, events, monkeypatch):
+    monkeypatch.delenv("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", raising=False)
+    instrumented.uninstrument()
+    instrumented.instrument(capture_content=ContentMode.SPAN_AND_EVENT, logger_provider=events.provider)
+    server.queue(message_json())
+    client.messages.create(model=MODEL, max_tokens=10, messages=[{"role": "user", "content": "Hi"}])
+    check_call(ContentMode.SPAN_AND_EVENT, llm_spans(spans)[0], events.records(), provider="anthropic")

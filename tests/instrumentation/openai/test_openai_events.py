@@ -67,3 +67,12 @@ def test_a_failed_call_emits_its_event_with_the_error_type(server, client, spans
     assert record.event_name == EVENT and record.attributes["error.type"] == "429"
     assert structured(record.attributes["gen_ai.input.messages"])[0]["parts"][0]["content"] == "Hi"
     assert "gen_ai.input.messages" not in llm_spans(spans)[0].attributes
+
+
+def test_instrument_takes_the_mode_and_a_logger_provider(instrumented, server, client, spans, events, monkeypatch):
+    monkeypatch.delenv("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", raising=False)
+    instrumented.uninstrument()
+    instrumented.instrument(capture_content="Event_Only", logger_provider=events.provider)
+    queue_recording(server, "chat_basic")
+    client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "Hi"}])
+    check_call(ContentMode.EVENT_ONLY, llm_spans(spans)[0], events.records(), provider="openai")

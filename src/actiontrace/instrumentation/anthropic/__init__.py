@@ -22,9 +22,10 @@ The client's own spans (``anthropic`` 1.x and later) are switched off for the ca
 here, so each call has one span; ``uninstrument()`` switches them back on.
 
 Options of ``instrument()``, as for OpenAI: ``suppress_http_instrumentation`` (default True):
-HTTP client spans under a call are suppressed; ``capture_content`` (a bool, a callable asked per
-call, or None: ``OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT``; ``configure()`` hands
-its own switch); ``tracer_provider``, ``meter_provider``.
+HTTP client spans under a call are suppressed; ``capture_content`` (a bool, a content mode such
+as ``"event_only"``, a callable asked per call, or None:
+``OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT``; ``configure()`` hands its own switch);
+``tracer_provider``, ``meter_provider``, ``logger_provider`` (the GenAI events').
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ class AnthropicInstrumentor(BaseInstrumentor):
         from opentelemetry import trace
 
         from ..._version import __version__
-        from ...genai._call import capture_switch
+        from ...genai._call import capture_switch, content_mode_of
         from ...genai._metrics import Recorder
         from ..mcp import _import_hook
         from ._api import SCOPE, provider
@@ -64,6 +65,8 @@ class AnthropicInstrumentor(BaseInstrumentor):
         provider.enable(
             tracer=trace.get_tracer(SCOPE, __version__, tracer_provider=kwargs.get("tracer_provider")),
             capture=capture_switch(kwargs.get("capture_content")),
+            content_mode=content_mode_of(kwargs.get("capture_content")),
+            logger_provider=kwargs.get("logger_provider"),
             metrics=Recorder(kwargs.get("meter_provider")),
             suppress_http=bool(kwargs.get("suppress_http_instrumentation", True)),
         )

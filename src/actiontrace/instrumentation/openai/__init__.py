@@ -20,10 +20,12 @@ Options of ``instrument()``:
 - ``tracer_provider`` / ``meter_provider``: where the spans (scope
   ``actiontrace.instrumentation.openai``) and the GenAI metrics go; default the global ones
   (metrics: the provider ``actiontrace.configure()`` built, else the global one).
-- ``capture_content``: record message content: True/False, or a zero-argument callable asked per
-  call (``actiontrace.configure()`` hands over its own switch). Default: the OpenTelemetry GenAI
-  variable ``OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`` (``true``/``span_only``; off
-  when unset), read per call.
+- ``capture_content``: where message content goes: True/False, a content mode (``"event_only"``,
+  ``"span_and_event"``, ...: docs/configuration.md), or a zero-argument callable asked per call
+  whether it goes on the span (``actiontrace.configure()`` hands over its own switch). Default: the
+  OpenTelemetry GenAI variable ``OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`` (off when unset).
+- ``logger_provider``: where the GenAI events go (default: the global one), when the mode or
+  ``OTEL_INSTRUMENTATION_GENAI_EMIT_EVENT`` turns them on.
 - ``suppress_http_instrumentation`` (default True): HTTP client spans (httpx) under an OpenAI call
   are suppressed, so one call is one span.
 - ``stream_include_usage`` (default False): add ``stream_options={"include_usage": True}`` to
@@ -71,13 +73,14 @@ def _enable(kwargs: dict) -> Any:
     from opentelemetry import trace
 
     from ..._version import __version__
-    from ...genai._call import capture_switch
+    from ...genai._call import capture_switch, content_mode_of
     from ...genai._metrics import Recorder
     from ._provider import provider
 
     provider.enable(
         tracer=trace.get_tracer(SCOPE, __version__, tracer_provider=kwargs.get("tracer_provider")),
         capture=capture_switch(kwargs.get("capture_content")),
+        content_mode=content_mode_of(kwargs.get("capture_content")), logger_provider=kwargs.get("logger_provider"),
         metrics=Recorder(kwargs.get("meter_provider")),
         suppress_http=bool(kwargs.get("suppress_http_instrumentation", True)),
         stream_include_usage=bool(kwargs.get("stream_include_usage", False)),
