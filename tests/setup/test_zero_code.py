@@ -62,3 +62,29 @@ def test_configure_under_zero_code_joins_without_warning_and_writes_jsonl(tmp_pa
     for text in (proc.stdout, jsonl):
         assert "sess-42" in text and "[REDACTED:openai-key]" in text
         assert SECRET not in text
+
+
+def test_zero_code_genai_events_reach_the_sdk_logs_exporter_redacted(tmp_path):
+    # opentelemetry-instrument builds the LoggerProvider (console exporter here): not ours, so each
+    # event is redacted before it is emitted.
+    from support.replay_server import ReplayServer, json_interaction
+
+    app = write_app(tmp_path, f"""
+import os, anthropic
+with anthropic.Anthropic(base_url=os.environ["REPLAY_URL"], api_key="t", max_retries=0) as client:
+    client.messages.create(model="claude-haiku-4-5", max_tokens=5, messages=[{{"role": "user", "content": "use {SECRET}"}}])
+print("app done", flush=True)
+""")
+    reply = {"id": "msg_1", "type": "message", "role": "assistant", "model": "claude-haiku-4-5", "stop_reason": "end_turn",
+             "content": [{"type": "text", "text": "ok"}], "usage": {"input_tokens": 3, "output_tokens": 1}}
+    with ReplayServer() as server:
+        server.queue(json_interaction("/messages", reply))
+        proc = subprocess.run([*_instrument_command(), sys.executable, str(app)], cwd=tmp_path, capture_output=True,
+                              text=True, timeout=90,
+                              env=clean_env(OTEL_TRACES_EXPORTER="none", OTEL_METRICS_EXPORTER="none",
+                                            OTEL_LOGS_EXPORTER="console", REPLAY_URL=server.root_url,
+                                            OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT="EVENT_ONLY"))
+    assert proc.returncode == 0, proc.stderr
+    assert "gen_ai.client.inference.operation.details" in proc.stdout, proc.stdout + proc.stderr
+    assert "[REDACTED:openai-key]" in proc.stdout
+    assert SECRET not in proc.stdout + proc.stderr

@@ -40,6 +40,7 @@ class _State:
         self.logger_provider: Any = None  # None: the global one, looked up per logger
         self.content = False  # content goes in events
         self.configured = False  # decided by configure(): enabling an instrumentation keeps it
+        self.redact = True  # the records go to a pipeline that does not redact: redact before emitting
         self.loggers: dict[str, Any] = {}
 
 
@@ -47,11 +48,14 @@ _state = _State()
 
 
 def setup(*, logger_provider: Any = None, mode: ContentMode | None = None, emit: bool | None = None,
-          configured: bool = False) -> bool:
+          configured: bool = False, redacting: bool = False) -> bool:
     """Decide whether events are emitted, into which LoggerProvider (None: the global one) and
     with content or not; returns the decision. ``mode`` None: the environment's (else
     ``NO_CONTENT``); ``emit`` None: ``OTEL_INSTRUMENTATION_GENAI_EMIT_EVENT``, else whether the
-    mode puts content in events. A call that is not ``configured`` leaves configure()'s decision."""
+    mode puts content in events. A call that is not ``configured`` leaves configure()'s decision.
+    ``redacting``: every processor of the provider redacts (configure()'s own); else each record is
+    redacted before it is emitted, so a pipeline we did not build (zero-code, the application's)
+    never sees a secret either."""
     global on
     if _state.configured and not configured:
         return on
@@ -64,6 +68,7 @@ def setup(*, logger_provider: Any = None, mode: ContentMode | None = None, emit:
     _state.logger_provider = logger_provider
     _state.content = bool(emit) and mode.in_event
     _state.configured = configured
+    _state.redact = not redacting
     _state.loggers = {}
     on = bool(emit)
     return on
@@ -155,6 +160,10 @@ def finish(call: Any, attrs: dict, end_time: int | None) -> None:
 
 def _emit(call: Any, attributes: dict, timestamp: int) -> None:
     logger = _logger(getattr(call.provider, "scope", None) or A.EVENTS_SCOPE)
+    if _state.redact:
+        from ..redaction._logs import redacted_attributes
+
+        attributes = redacted_attributes(attributes)
     logger.emit(timestamp=timestamp, observed_timestamp=time.time_ns(),
                 context=trace.set_span_in_context(call.span), event_name=A.GEN_AI_INFERENCE_DETAILS_EVENT,
                 attributes=attributes)

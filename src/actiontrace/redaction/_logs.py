@@ -54,6 +54,17 @@ def _redact_attributes(r: Redactor, attrs: Mapping, audit: list) -> Optional[dic
     return out
 
 
+def redacted_attributes(attrs: Mapping, redactor: Optional[Redactor] = None) -> Mapping:
+    """``attrs`` (a log record's, before it is emitted) redacted, with the audit; ``attrs`` itself
+    when nothing needed it. For records bound for a pipeline that does not redact."""
+    audit: list[str] = []
+    out = _redact_attributes(redactor or default_redactor(), attrs, audit)
+    if out is None:
+        return attrs
+    out[REDACTED] = tuple(dict.fromkeys(audit))
+    return out
+
+
 def cut_strings(value: Any, limit: int) -> Any:
     """``value`` with every string, at any depth, cut to ``limit`` characters."""
     if isinstance(value, str):

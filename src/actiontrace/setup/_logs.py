@@ -121,5 +121,6 @@ def build_log_pipeline(mode: ContentMode, resource: Any, path: str | None, endpo
     from ._fork import flush_forked_children
 
     flush_forked_children(provider)
-    _events.setup(logger_provider=provider, mode=mode, emit=True, configured=True)
+    # Our own provider redacts in every processor (on the export thread); an application's may not.
+    _events.setup(logger_provider=provider, mode=mode, emit=True, configured=True, redacting=owned)
     return LogPipeline(provider, owned, processors)

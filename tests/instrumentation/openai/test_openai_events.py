@@ -76,3 +76,19 @@ def test_instrument_takes_the_mode_and_a_logger_provider(instrumented, server, c
     queue_recording(server, "chat_basic")
     client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "Hi"}])
     check_call(ContentMode.EVENT_ONLY, llm_spans(spans)[0], events.records(), provider="openai")
+
+
+def test_records_for_a_pipeline_we_did_not_build_are_redacted_before_they_are_emitted(server, client, spans, events):
+    # The application's (or zero-code's) LoggerProvider: its processors never see the secret.
+    import random
+
+    from support.secret_corpus import URLSAFE, rnd
+
+    key = "sk-proj-" + rnd(random.Random(3), 120, URLSAFE)
+    events.use(ContentMode.EVENT_ONLY)
+    queue_recording(server, "chat_basic")
+    client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": f"key {key}"}])
+    (record,) = events.records()
+    text = structured(record.attributes["gen_ai.input.messages"])[0]["parts"][0]["content"]
+    assert text == "key [REDACTED:openai-key]" and key not in repr(dict(record.attributes))
+    assert "attributes.gen_ai.input.messages[0].parts[0].content:openai-key" in record.attributes["actiontrace.redacted"]
