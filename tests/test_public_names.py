@@ -23,6 +23,17 @@ def test_every_public_name_resolves():
     assert EXPECTED <= set(dir(actiontrace))
 
 
+def test_dir_lists_only_the_public_names():
+    # Not the module's own imports (Any, TYPE_CHECKING, import_module, annotations) or subpackages.
+    assert dir(actiontrace) == sorted(actiontrace.__all__)
+    assert not {"Any", "TYPE_CHECKING", "annotations", "import_module", "spans"} & set(dir(actiontrace))
+    assert all(not name.startswith("_") or name == "__version__" for name in actiontrace.__all__)
+    assert len(set(actiontrace.__all__)) == len(actiontrace.__all__)
+    names: dict = {}
+    exec("from actiontrace import *", names)
+    assert set(names) - {"__builtins__"} == set(actiontrace.__all__)
+
+
 def test_unknown_name_is_an_attribute_error():
     try:
         actiontrace.does_not_exist  # noqa: B018

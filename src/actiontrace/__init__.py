@@ -55,9 +55,9 @@ _LAZY = {
     "JSONLExporter": ".seeds",
 }
 
+# The public names, and the only ones ``dir(actiontrace)`` lists.
 __all__ = [
     "__version__",
-    *_LAZY,
     "action",
     "agent",
     "iteration",
@@ -69,20 +69,34 @@ __all__ = [
     "tool",
     "tool_call_id",
     "workflow",
+    "configure",
+    "shutdown",
+    "flush",
+    "SessionSpanProcessor",
+    "propagate_context_to_threads",
+    "query",
+    "JsonlSpanExporter",
+    "Redactor",
+    "RedactingSpanProcessor",
+    "track_action",
+    "Tracker",
+    "record_action",
+    "record",
+    "Event",
+    "EventState",
+    "ActionType",
+    "Client",
+    "log_request",
+    "HeliconeManualLogger",
+    "ResultRecorder",
+    "ActionTracer",
+    "TraceEntry",
+    "JSONLExporter",
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'actiontrace' has no attribute {name!r}")
-    value = getattr(import_module(module, __name__), name)
-    globals()[name] = value
-    return value
-
-
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(__all__)
 
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -109,3 +123,12 @@ if TYPE_CHECKING:  # pragma: no cover
         record_action,
         track_action,
     )
+else:
+    # Hidden from type checkers, so that a misspelt name is an error there rather than Any.
+    def __getattr__(name: str) -> Any:
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module 'actiontrace' has no attribute {name!r}")
+        value = getattr(import_module(module, __name__), name)
+        globals()[name] = value
+        return value

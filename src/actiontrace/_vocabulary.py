@@ -11,11 +11,12 @@ from __future__ import annotations
 from opentelemetry.context import create_key
 from opentelemetry.semconv._incubating.attributes import gen_ai_attributes as _gen_ai
 from opentelemetry.semconv._incubating.attributes import openai_attributes as _openai
-# Re-exported so the rest of the package imports names from here alone.
-from opentelemetry.semconv._incubating.attributes.session_attributes import SESSION_ID  # noqa: F401
-from opentelemetry.semconv._incubating.attributes.user_attributes import USER_ID  # noqa: F401
-from opentelemetry.semconv.attributes.error_attributes import ERROR_TYPE  # noqa: F401
-from opentelemetry.semconv.attributes.server_attributes import SERVER_ADDRESS, SERVER_PORT  # noqa: F401
+# Re-exported (``X as X``: explicitly, for type checkers) so the package imports names from here alone.
+from opentelemetry.semconv._incubating.attributes.session_attributes import SESSION_ID as SESSION_ID
+from opentelemetry.semconv._incubating.attributes.user_attributes import USER_ID as USER_ID
+from opentelemetry.semconv.attributes.error_attributes import ERROR_TYPE as ERROR_TYPE
+from opentelemetry.semconv.attributes.server_attributes import SERVER_ADDRESS as SERVER_ADDRESS
+from opentelemetry.semconv.attributes.server_attributes import SERVER_PORT as SERVER_PORT
 
 # --- from the GenAI semantic conventions -------------------------------------
 GEN_AI_OPERATION_NAME = _gen_ai.GEN_AI_OPERATION_NAME

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import enum
 import time
-from typing import Any, Callable, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional, TypeVar, Union
 
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from .. import _vocabulary as A
 from ..spans import _capture
+from ..spans._decorators import Decorator
 from ..spans._decorators import action as _action
 from .._naming import llm_span_name
 from .._safety import tracing_failed
@@ -35,7 +36,10 @@ class ActionType(str, enum.Enum):
     SCREENSHOT = "screenshot"
 
 
-def _coerce(enum_cls, value, field: str):
+E = TypeVar("E", EventState, ActionType)
+
+
+def _coerce(enum_cls: type[E], value: object, field: str) -> E:
     if isinstance(value, enum_cls):
         return value
     if isinstance(value, str):
@@ -147,7 +151,7 @@ class Client:
         except Exception:
             tracing_failed("record(Event)")
 
-    def record_action(self, event_type: str, tags: Optional[List[str]] = None) -> Callable:
+    def record_action(self, event_type: str, tags: Optional[List[str]] = None) -> Decorator:
         """Decorator: each call becomes a span named ``event_type`` with the arguments,
         the return value and the duration; spans started inside are its children."""
         if not isinstance(event_type, str) or not event_type:
@@ -167,7 +171,7 @@ def record(event: Event) -> None:
     _default.record(event)
 
 
-def record_action(event_type: str, tags: Optional[List[str]] = None) -> Callable:
+def record_action(event_type: str, tags: Optional[List[str]] = None) -> Decorator:
     """Module-level ``@record_action(event_type, tags=None)``."""
     return _default.record_action(event_type, tags)
 

@@ -29,8 +29,10 @@ _ERROR_TYPE_OTHER = "_OTHER"
 _TOLERANCE_NS = 1_000_000
 
 
-def _timing(started_at, ended_at, duration_ms, now_ns: int, errors: list[str]) -> tuple[int, int]:
-    start = end = None
+def _timing(started_at: object, ended_at: object, duration_ms: object, now_ns: int,
+            errors: list[str]) -> tuple[int, int]:
+    start: int | None = None
+    end: int | None = None
     for field, value in (("started_at", started_at), ("ended_at", ended_at)):
         if value is None:
             continue
@@ -43,7 +45,7 @@ def _timing(started_at, ended_at, duration_ms, now_ns: int, errors: list[str]) -
             start = ns
         else:
             end = ns
-    duration = None
+    duration: int | None = None
     if duration_ms is not None:
         if isinstance(duration_ms, bool) or not isinstance(duration_ms, (int, float)) or duration_ms != duration_ms:
             errors.append(f"duration_ms: expected a number of milliseconds, got {duration_ms!r}")
@@ -116,9 +118,9 @@ class Tracker:
         for field, value in (("tools_used", tools_used), ("metadata", metadata)):
             if value is not None and not isinstance(value, Mapping):
                 errors.append(f"{field}: expected a dict, got {type(value).__name__}")
-        for field, value in (("error_msg", error_msg), ("conversation_id", conversation_id)):
-            if value is not None and not isinstance(value, str):
-                errors.append(f"{field}: expected a string, got {type(value).__name__}")
+        for field, text in (("error_msg", error_msg), ("conversation_id", conversation_id)):
+            if text is not None and not isinstance(text, str):
+                errors.append(f"{field}: expected a string, got {type(text).__name__}")
         start_ns, end_ns = _timing(started_at, ended_at, duration_ms, now_ns, errors)
         if errors:
             raise ValueError("track_action: invalid " + "; ".join(errors))
@@ -133,7 +135,8 @@ class Tracker:
             "message": "Action tracked successfully",
         }
 
-    def _record(self, action_name, start_ns, end_ns, tools_used, response, error_msg, cid, metadata):
+    def _record(self, action_name: str, start_ns: int, end_ns: int, tools_used: Optional[Mapping[str, Any]],
+                response: Any, error_msg: Optional[str], cid: str, metadata: Optional[Mapping[str, Any]]) -> None:
         attrs: dict[str, Any] = {}
         try:
             display = self.display_names.get(action_name)

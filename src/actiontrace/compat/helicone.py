@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Mapping
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Awaitable, Callable, Dict, Optional, TypeVar, cast
 
 from opentelemetry.trace import SpanKind
 
@@ -20,6 +20,8 @@ from .._naming import llm_span_name, tool_span_name
 from .._safety import tracing_failed
 from ..context._session import _Scope, current_session_attributes, session_from_headers
 from ..spans._starter import traced
+
+T = TypeVar("T")
 
 
 class ResultRecorder:
@@ -81,9 +83,9 @@ class HeliconeManualLogger:
     def log_request(
         self,
         request: Any,
-        operation: Callable[[ResultRecorder], Any],
+        operation: Callable[[ResultRecorder], T],
         additional_headers: Optional[Mapping[str, str]] = None,
-    ) -> Any:
+    ) -> T:
         """Run ``operation(result_recorder)`` inside a span and return its result.
 
         ``request={"_type": "tool", "toolName": ..., "input": {...}}`` gives a tool span
@@ -98,14 +100,15 @@ class HeliconeManualLogger:
         headers.update(additional_headers or {})
         plan = _plan(request, headers)
         if inspect.iscoroutinefunction(operation):
-            return _run_async(plan, request, operation)
+            return cast(T, _run_async(plan, request, operation))  # T is the operation's coroutine type
         return _run(plan, request, operation)
 
 
 class _Plan:
     __slots__ = ("name", "span_type", "kind", "attributes", "session")
 
-    def __init__(self, name, span_type, kind, attributes, session) -> None:
+    def __init__(self, name: str, span_type: str, kind: SpanKind, attributes: Dict[str, Any],
+                 session: Optional[_Scope]) -> None:
         self.name, self.span_type, self.kind = name, span_type, kind
         self.attributes, self.session = attributes, session
 
@@ -132,7 +135,7 @@ def _plan(request: Any, headers: Mapping[str, Any]) -> _Plan:
         return _Plan("log_request", "action", SpanKind.INTERNAL, {}, None)
 
 
-def _set_output(span, plan: _Plan, recorder: ResultRecorder, result: Any) -> None:
+def _set_output(span: Any, plan: _Plan, recorder: ResultRecorder, result: Any) -> None:
     try:
         if not span.is_recording() or not _capture.capture_enabled():
             return
@@ -144,7 +147,7 @@ def _set_output(span, plan: _Plan, recorder: ResultRecorder, result: Any) -> Non
         tracing_failed("log_request output")
 
 
-def _run(plan: _Plan, request: Any, operation: Callable) -> Any:
+def _run(plan: _Plan, request: Any, operation: Callable[[ResultRecorder], T]) -> T:
     scope = plan.session
     if scope is not None:
         scope.__enter__()
@@ -164,7 +167,7 @@ def _run(plan: _Plan, request: Any, operation: Callable) -> Any:
             scope.__exit__(None, None, None)
 
 
-async def _run_async(plan: _Plan, request: Any, operation: Callable) -> Any:
+async def _run_async(plan: _Plan, request: Any, operation: Callable[[ResultRecorder], Awaitable[Any]]) -> Any:
     scope = plan.session
     if scope is not None:
         scope.__enter__()
@@ -189,9 +192,9 @@ _default = HeliconeManualLogger()
 
 def log_request(
     request: Any,
-    operation: Callable[[ResultRecorder], Any],
+    operation: Callable[[ResultRecorder], T],
     additional_headers: Optional[Mapping[str, str]] = None,
-) -> Any:
+) -> T:
     """Module-level ``log_request`` (a shared default :class:`HeliconeManualLogger`)."""
     return _default.log_request(request, operation, additional_headers)
 

@@ -10,12 +10,15 @@ import contextvars
 import functools
 import inspect
 import uuid
-from typing import Any, Mapping
+from typing import Any, Callable, Literal, Mapping, TypeVar, cast
 
 from .. import _vocabulary as A
 from . import _baggage
 
 _current: contextvars.ContextVar[Mapping[str, Any] | None] = contextvars.ContextVar("actiontrace_session", default=None)
+
+F = TypeVar("F", bound=Callable[..., Any])
+S = TypeVar("S", bound="_Scope")
 
 _HEADER_PREFIX = "helicone-"
 _PROPERTY_HEADER = "helicone-property-"
@@ -68,48 +71,49 @@ def _compose(
 class _Scope:
     """Context manager and decorator (sync and async) that sets session values while active."""
 
-    def __init__(self, attrs_factory) -> None:
+    def __init__(self, attrs_factory: Callable[[], Mapping[str, Any]]) -> None:
         self._factory = attrs_factory
-        self._tokens: list[tuple[contextvars.Token, Any]] = []
+        self._tokens: list[tuple[contextvars.Token[Mapping[str, Any] | None], Any]] = []
 
     @property
     def attributes(self) -> Mapping[str, Any]:
         return _current.get() or {}
 
-    def __enter__(self) -> "_Scope":
+    def __enter__(self: S) -> S:
         attrs = self._factory()
         self._tokens.append((_current.set(attrs), _baggage.attach(attrs)))
         return self
 
-    def __exit__(self, *exc: object) -> bool:
+    def __exit__(self, *exc: object) -> Literal[False]:
         token, baggage_token = self._tokens.pop()
         _baggage.detach(baggage_token)
         _current.reset(token)
         return False
 
-    async def __aenter__(self) -> "_Scope":
+    async def __aenter__(self: S) -> S:
         return self.__enter__()
 
-    async def __aexit__(self, *exc: object) -> bool:
+    async def __aexit__(self, *exc: object) -> Literal[False]:
         return self.__exit__(*exc)
 
-    def __call__(self, fn):
+    def __call__(self, fn: F) -> F:
+        """As a decorator: each call of ``fn`` (sync or async) runs inside these session values."""
         factory = self._factory
         if inspect.iscoroutinefunction(fn):
 
             @functools.wraps(fn)
-            async def run_async(*args, **kwargs):
+            async def run_async(*args: Any, **kwargs: Any) -> Any:
                 with _Scope(factory):
                     return await fn(*args, **kwargs)
 
-            return run_async
+            return cast(F, run_async)
 
         @functools.wraps(fn)
-        def run(*args, **kwargs):
+        def run(*args: Any, **kwargs: Any) -> Any:
             with _Scope(factory):
                 return fn(*args, **kwargs)
 
-        return run
+        return cast(F, run)
 
 
 class session(_Scope):
@@ -140,7 +144,8 @@ class session(_Scope):
 
     @property
     def id(self) -> str | None:
-        return self.attributes.get(A.SESSION_ID, self.session_id)
+        value = self.attributes.get(A.SESSION_ID, self.session_id)
+        return None if value is None else str(value)
 
 
 def properties(**kv: Any) -> _Scope:

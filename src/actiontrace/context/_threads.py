@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextvars
+from typing import Any, Callable
 
 import wrapt
 
 _patched = False
 
 
-def _submit(wrapped, instance, args, kwargs):
+def _submit(wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     if not args:
         return wrapped(*args, **kwargs)
     ctx = contextvars.copy_context()

@@ -35,7 +35,7 @@ class JsonlSpanExporter(SpanExporter):
 
     def __init__(
         self,
-        path: str | os.PathLike = "./traces",
+        path: str | os.PathLike[str] = "./traces",
         *,
         prefix: str = "traces",
         rotate_daily: bool = True,

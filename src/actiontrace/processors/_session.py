@@ -3,7 +3,8 @@ including spans made by other instrumentations or a plain OpenTelemetry tracer."
 
 from __future__ import annotations
 
-from opentelemetry.sdk.trace import SpanProcessor
+from opentelemetry.context import Context
+from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor
 
 from ..context import _stamping
 from .._safety import tracing_failed
@@ -25,7 +26,7 @@ class SessionSpanProcessor(SpanProcessor):
         self._live = True
         _stamping.processor_added()
 
-    def on_start(self, span, parent_context=None) -> None:
+    def on_start(self, span: Span, parent_context: Context | None = None) -> None:
         try:
             scope = span.instrumentation_scope
             # Our scopes (the decorators' "actiontrace", each instrumentation's
@@ -36,7 +37,7 @@ class SessionSpanProcessor(SpanProcessor):
         except Exception:
             tracing_failed("SessionSpanProcessor.on_start")
 
-    def on_end(self, span) -> None:
+    def on_end(self, span: ReadableSpan) -> None:
         pass
 
     def shutdown(self) -> None:

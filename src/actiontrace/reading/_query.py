@@ -12,7 +12,7 @@ import os
 import re
 import time
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from ._reader import Span, Warn, ns_to_iso, read_spans
 
@@ -186,7 +186,8 @@ def _text(value: Any) -> str:
 
 
 def span_filter(session_id: str | None = None, properties: Mapping[str, Any] | Iterable[str] | None = None,
-                name: str | None = None, status: str | None = None, since: Any = None, until: Any = None):
+                name: str | None = None, status: str | None = None, since: Any = None,
+                until: Any = None) -> Callable[[Span], bool]:
     """The predicate ``query`` applies; shared with the CLI's view/stats filters."""
     props = _normalise_properties(properties)
     status_code = None
@@ -223,7 +224,7 @@ def span_filter(session_id: str | None = None, properties: Mapping[str, Any] | I
     return match
 
 
-def query(path_or_dir: str | os.PathLike | Iterable[str | os.PathLike], session_id: str | None = None,
+def query(path_or_dir: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], session_id: str | None = None,
           properties: Mapping[str, Any] | Iterable[str] | None = None, name: str | None = None,
           status: str | None = None, since: Any = None, until: Any = None, *,
           warn: Warn | None = None) -> QueryResult:

@@ -11,8 +11,9 @@ synchronous processors go behind ``RedactingSpanProcessor``.
 from __future__ import annotations
 
 import atexit
+import os
 import threading
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from opentelemetry import trace
 
@@ -20,13 +21,19 @@ from .. import _settings as S
 from ..spans import _capture
 from .._safety import logger
 
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
+    from opentelemetry.util.types import AttributeValue
+
+    from ..redaction import Redactor
+
 _UNSET: Any = object()
 _lock = threading.Lock()
 
 
 class _State:
-    def __init__(self, provider, owned: bool, processors: list, key: tuple, meter_provider=None,
-                 logs=None) -> None:
+    def __init__(self, provider: TracerProvider, owned: bool, processors: list[SpanProcessor], key: tuple[Any, ...],
+                 meter_provider: Any = None, logs: Any = None) -> None:
         self.provider = provider
         self.owned = owned  # we created the provider (so we shut it down)
         self.processors = processors
@@ -41,7 +48,7 @@ _state: _State | None = None
 class _Options:
     """``configure()``'s arguments, checked by the settings parsers (``None``: not given)."""
 
-    def __init__(self, args: dict) -> None:
+    def __init__(self, args: dict[str, Any]) -> None:
         from opentelemetry.sdk.trace import SpanProcessor
 
         from ..redaction import Redactor
@@ -71,7 +78,7 @@ class _Options:
                     tuple(self.instrument or ()), id(self.redactor), self.redact_pii)
 
 
-def _arg(parse, args: dict, name: str, empty_is_none: bool = False) -> Any:
+def _arg(parse: Callable[[Any, str], Any], args: dict[str, Any], name: str, empty_is_none: bool = False) -> Any:
     value = args[name]
     if value is None or (empty_is_none and value == ""):
         return None
@@ -92,7 +99,7 @@ def _jsonl_path(arg: Any) -> str | None:
     if problem:
         off(f"JSONL export ({source}={arg})", problem)
         return None
-    return arg
+    return None if arg is None else str(arg)
 
 
 def _otlp_settings(endpoint: str | None, protocol: str | None) -> tuple[str | None, str]:
@@ -120,20 +127,20 @@ def _otlp_settings(endpoint: str | None, protocol: str | None) -> tuple[str | No
 def configure(
     *,
     service_name: str | None = None,
-    jsonl_path: Any = _UNSET,
+    jsonl_path: str | os.PathLike[str] | None = _UNSET,
     otlp_endpoint: str | None = None,
     otlp_protocol: str | None = None,
     capture_content: bool | str | S.ContentMode | None = None,
-    instrument: Sequence[str] | None = None,
-    redactor: Any = None,
-    propagate_threads: bool = True,
-    span_processors: Sequence[Any] = (),
-    resource_attributes: dict | None = None,
-    metrics: bool = True,
-    session_baggage: bool | None = None,
-    handle_signals: bool = True,
-    redact_pii: bool | None = None,
-):
+    instrument: Iterable[str] | None = None,
+    redactor: Redactor | None = None,
+    propagate_threads: bool | str = True,
+    span_processors: Sequence[SpanProcessor] = (),
+    resource_attributes: Mapping[str, AttributeValue] | None = None,
+    metrics: bool | str = True,
+    session_baggage: bool | str | None = None,
+    handle_signals: bool | str = True,
+    redact_pii: bool | str | None = None,
+) -> TracerProvider:
     """Set up tracing and return the SDK ``TracerProvider``.
 
     - ``service_name``: else ``OTEL_SERVICE_NAME``/``OTEL_RESOURCE_ATTRIBUTES``, else ``actiontrace-app``.
@@ -267,7 +274,7 @@ def _apply_switches(o: _Options) -> None:
     default_redactor()
 
 
-def _provider(o: _Options) -> tuple[Any, bool]:
+def _provider(o: _Options) -> tuple[TracerProvider, bool]:
     """The application's SDK provider if it installed one, else a new one (owned by us)."""
     from opentelemetry.sdk.resources import SERVICE_NAME, Resource
     from opentelemetry.sdk.trace import SpanLimits, TracerProvider
@@ -287,14 +294,14 @@ def _provider(o: _Options) -> tuple[Any, bool]:
     return TracerProvider(resource=Resource.create(attrs), span_limits=limits, shutdown_on_exit=False), True
 
 
-def _processors(o: _Options, path: str | None, endpoint: str | None, protocol: str, budget: Any) -> list:
+def _processors(o: _Options, path: str | None, endpoint: str | None, protocol: str, budget: Any) -> list[SpanProcessor]:
     """Session stamping first, then every exporting branch behind redaction."""
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
     from ..processors._session import SessionSpanProcessor
     from ..redaction import RedactingSpanExporter, RedactingSpanProcessor
 
-    processors: list = [SessionSpanProcessor()]
+    processors: list[SpanProcessor] = [SessionSpanProcessor()]
     if path is not None:
         from ..exporters import JsonlSpanExporter
 
@@ -318,7 +325,7 @@ def _processors(o: _Options, path: str | None, endpoint: str | None, protocol: s
     return processors
 
 
-def _configure_metrics(endpoint: str | None, protocol: str, budget: Any):
+def _configure_metrics(endpoint: str | None, protocol: str, budget: Any) -> Any:
     try:
         from ._metrics import build_meter_provider
     except ImportError:

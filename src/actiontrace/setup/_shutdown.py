@@ -25,10 +25,10 @@ def _drops() -> int:
     if otlp is None:  # no OTLP branch was ever built
         return 0
     stats = otlp.export_stats()
-    return stats["dropped_export"] + stats["dropped_queue"]
+    return int(stats["dropped_export"] + stats["dropped_queue"])
 
 
-def _flush_targets(state: Any) -> list:
+def _flush_targets(state: Any) -> list[Any]:
     from opentelemetry import trace
 
     if state is None:

@@ -4,6 +4,7 @@ result, finish it. Shared by every callable shape (sync, async, generators)."""
 from __future__ import annotations
 
 import inspect
+from contextvars import Token
 from typing import Any
 
 from opentelemetry import context as context_api
@@ -42,7 +43,9 @@ class Binder:
         self.method_like = bool(positional) and positional[0] in ("self", "cls")
         self.names = tuple(positional)
 
-    def bind(self, instance: Any, args: tuple, kwargs: dict, exclude: frozenset) -> dict:
+    def bind(
+        self, instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any], exclude: frozenset[str]
+    ) -> dict[str, Any]:
         names = self.names
         if self.method_like:
             names = names[1:]
@@ -84,7 +87,12 @@ class Call:
         self.totals: Totals | None = None
 
     def start(
-        self, binder: Binder, instance: Any, args: tuple, kwargs: dict, parent: context_api.Context | None = None
+        self,
+        binder: Binder,
+        instance: Any,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        parent: context_api.Context | None = None,
     ) -> "Call":
         spec = self.spec
         try:
@@ -121,7 +129,7 @@ class Call:
             tracing_failed("Call.start")
         return self
 
-    def attach(self):
+    def attach(self) -> Token[context_api.Context] | None:
         """Make the span (and its totals) current; returns the token for :func:`detach`."""
         try:
             return context_api.attach(self.ctx) if self.ctx is not None else None
@@ -154,7 +162,7 @@ class Call:
         end_span(self.span)
 
 
-def detach(token) -> None:
+def detach(token: Token[context_api.Context] | None) -> None:
     """Undo :meth:`Call.attach` (a no-op for the None token of a failed attach)."""
     if token is not None:
         try:

@@ -12,6 +12,7 @@ and records nothing) and ends exactly once — on exhaustion, error,
 
 from __future__ import annotations
 
+from typing import Any, AsyncGenerator, Callable, Generator
 
 from .. import _vocabulary as A
 from ._calls import Call, detach
@@ -27,13 +28,13 @@ def _end(call: Call, items: int, completed: bool, exc: BaseException | None = No
     call.finish(exc)
 
 
-def traced_generator(start, gen):
+def traced_generator(start: Callable[[], Call], gen: Generator[Any, Any, Any]) -> Generator[Any, Any, Any]:
     """Drive ``gen`` step by step with the span's context attached only around each step.
     Implements the full generator protocol (send, throw, close) by hand, since
     ``yield from`` gives no place to switch the context. ``start()`` returns the started Call."""
     call: Call = start()
     items = 0
-    to_send = None
+    to_send: Any = None
     to_throw: BaseException | None = None
     try:
         while True:
@@ -73,11 +74,13 @@ def traced_generator(start, gen):
             _end(call, items, False)
 
 
-async def traced_async_generator(start, agen):
+async def traced_async_generator(
+    start: Callable[[], Call], agen: AsyncGenerator[Any, Any]
+) -> AsyncGenerator[Any, Any]:
     """The async counterpart of :func:`traced_generator` (asend, athrow, aclose)."""
     call: Call = start()
     items = 0
-    to_send = None
+    to_send: Any = None
     to_throw: BaseException | None = None
     try:
         while True:

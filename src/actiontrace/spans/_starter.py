@@ -3,7 +3,9 @@ here, so a span's error handling and base attributes live in one place."""
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from contextvars import Token
+from types import TracebackType
+from typing import Any, Literal, Mapping
 
 from opentelemetry import context as context_api
 from opentelemetry import trace
@@ -98,7 +100,7 @@ class traced:
         self._kind = kind
         self._attributes = attributes
         self._start_time = start_time
-        self._token = None
+        self._token: Token[context_api.Context] | None = None
         self.span: Span = INVALID_SPAN
 
     def __enter__(self) -> Span:
@@ -115,7 +117,9 @@ class traced:
             tracing_failed("attach")
         return self.span
 
-    def __exit__(self, exc_type, exc, tb) -> bool:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> Literal[False]:
         if exc is not None:
             record_error(self.span, exc)
         if self._token is not None:
@@ -130,5 +134,7 @@ class traced:
     async def __aenter__(self) -> Span:
         return self.__enter__()
 
-    async def __aexit__(self, exc_type, exc, tb) -> bool:
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> Literal[False]:
         return self.__exit__(exc_type, exc, tb)

@@ -4,6 +4,7 @@ inside, and an agent's iteration count against its limit."""
 from __future__ import annotations
 
 import threading
+from typing import Any, cast
 
 from opentelemetry import context as context_api
 
@@ -34,8 +35,8 @@ class Totals:
                 node.cost_usd += cost_usd or 0.0
             node = node.parent
 
-    def attributes(self) -> dict:
-        attrs: dict = {}
+    def attributes(self) -> dict[str, Any]:
+        attrs: dict[str, Any] = {}
         if self.input_tokens or self.output_tokens:
             attrs[A.TOTAL_INPUT_TOKENS] = self.input_tokens
             attrs[A.TOTAL_OUTPUT_TOKENS] = self.output_tokens
@@ -50,18 +51,18 @@ class Totals:
 
 
 def current(ctx: context_api.Context | None = None) -> Totals | None:
-    return context_api.get_value(TOTALS_KEY, ctx)
+    return cast("Totals | None", context_api.get_value(TOTALS_KEY, ctx))
 
 
 def with_totals(ctx: context_api.Context, max_iterations: int | None = None) -> tuple[Totals, context_api.Context]:
     """A new accumulator under the current one, set into ``ctx``."""
-    totals = Totals(context_api.get_value(TOTALS_KEY, ctx), max_iterations)
+    totals = Totals(current(ctx), max_iterations)
     return totals, context_api.set_value(TOTALS_KEY, totals, ctx)
 
 
 def iteration(count: int = 1) -> int:
     """Count an iteration of the enclosing agent's loop; returns the new count (0 outside an agent)."""
-    totals = context_api.get_value(TOTALS_KEY)
+    totals = current()
     if totals is None:
         return 0
     with totals._lock:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from contextvars import Token
+from typing import Any, Iterable, Literal
 
 from opentelemetry import context as context_api
 from opentelemetry import trace
@@ -33,7 +34,7 @@ def record_usage(
     Values that are None are left out, never recorded as 0."""
     try:
         target = span if span is not None else trace.get_current_span()
-        attrs = {}
+        attrs: dict[str, Any] = {}
         for key, value in (
             (A.GEN_AI_USAGE_INPUT_TOKENS, input_tokens),
             (A.GEN_AI_USAGE_OUTPUT_TOKENS, output_tokens),
@@ -68,18 +69,19 @@ class tool_call_id:
 
     def __init__(self, call_id: str) -> None:
         self._call_id = call_id
-        self._token = None
+        self._token: Token[context_api.Context] | None = None
 
     def __enter__(self) -> "tool_call_id":
         self._token = context_api.attach(context_api.set_value(TOOL_CALL_ID_KEY, self._call_id))
         return self
 
-    def __exit__(self, *exc: object) -> bool:
-        context_api.detach(self._token)
+    def __exit__(self, *exc: object) -> Literal[False]:
+        if self._token is not None:
+            context_api.detach(self._token)
         return False
 
     async def __aenter__(self) -> "tool_call_id":
         return self.__enter__()
 
-    async def __aexit__(self, *exc: object) -> bool:
+    async def __aexit__(self, *exc: object) -> Literal[False]:
         return self.__exit__(*exc)

@@ -12,7 +12,8 @@ from __future__ import annotations
 import collections
 import threading
 import time
-from typing import Any, Callable, Dict, List, Optional
+from types import TracebackType
+from typing import Any, Callable, Deque, Dict, List, Literal, Optional
 
 from opentelemetry import trace as trace_api
 
@@ -37,7 +38,7 @@ class ActionTracer:
         if isinstance(max_entries, bool) or not isinstance(max_entries, int) or max_entries < 1:
             raise ValueError(f"max_entries must be an int >= 1, got {max_entries!r}")
         self.max_entries = max_entries
-        self._entries: collections.deque = collections.deque(maxlen=max_entries)
+        self._entries: Deque[TraceEntry] = collections.deque(maxlen=max_entries)
         self._subscribers: List[Callable[[TraceEntry], Any]] = []
         self._lock = threading.Lock()
 
@@ -98,7 +99,8 @@ class ActionTracer:
 class _TraceContext:
     __slots__ = ("_tracer", "_entry", "_cm", "_span", "_watch", "_start_ns")
 
-    def __init__(self, tracer, action, connector, asset_id, operation, conversation_id, metadata) -> None:
+    def __init__(self, tracer: ActionTracer, action: str, connector: str, asset_id: str, operation: str,
+                 conversation_id: str, metadata: Dict[str, Any]) -> None:
         self._tracer = tracer
         self._entry = TraceEntry(
             action=str(action),
@@ -109,7 +111,7 @@ class _TraceContext:
             metadata=dict(metadata),
         )
         self._cm: Optional[traced] = None
-        self._span = trace_api.INVALID_SPAN
+        self._span: trace_api.Span = trace_api.INVALID_SPAN
         self._watch: Optional[_ep.Watch] = None
         self._start_ns = 0
 
@@ -140,7 +142,9 @@ class _TraceContext:
         entry.started_at = ns_to_datetime(self._start_ns)
         return entry
 
-    def __exit__(self, exc_type, exc, tb) -> bool:
+    def __exit__(
+        self, exc_type: Optional[type[BaseException]], exc: Optional[BaseException], tb: Optional[TracebackType]
+    ) -> Literal[False]:
         entry, span = self._entry, self._span
         try:
             if span.is_recording():
@@ -167,7 +171,9 @@ class _TraceContext:
     async def __aenter__(self) -> TraceEntry:
         return self.__enter__()
 
-    async def __aexit__(self, exc_type, exc, tb) -> bool:
+    async def __aexit__(
+        self, exc_type: Optional[type[BaseException]], exc: Optional[BaseException], tb: Optional[TracebackType]
+    ) -> Literal[False]:
         return self.__exit__(exc_type, exc, tb)
 
 
