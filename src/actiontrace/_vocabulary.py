@@ -130,11 +130,18 @@ EVENTS_SCOPE = "actiontrace.genai"  # the logger scope of a provider without a s
 GEN_AI_OPERATION_DURATION_METRIC = "gen_ai.client.operation.duration"
 GEN_AI_TOKEN_USAGE_METRIC = "gen_ai.client.token.usage"
 GEN_AI_TIME_TO_FIRST_CHUNK_METRIC = "gen_ai.client.operation.time_to_first_chunk"
-# Latest experimental (GenAI conventions repository after v1.41; our reading of its naming, see docs/otlp.md):
+# Latest experimental: open-telemetry/semantic-conventions-genai, docs/gen-ai/client-inference.md
+# and gen-ai-token-metrics.md (after v1.41).
 LATEST_USAGE_CACHE_WRITE_INPUT_TOKENS = "gen_ai.usage.cache_write.input_tokens"  # was cache_creation
-LATEST_OPERATION_DURATION_METRIC = "gen_ai.client.inference.operation.duration"
-LATEST_TOKEN_USAGE_METRIC = "gen_ai.client.inference.token.usage"
-LATEST_TIME_TO_FIRST_CHUNK_METRIC = "gen_ai.client.inference.operation.time_to_first_chunk"
+LATEST_OPERATION_DURATION_METRIC = "gen_ai.client.inference.duration"
+LATEST_TIME_TO_FIRST_CHUNK_METRIC = "gen_ai.client.inference.time_to_first_chunk"
+# Tokens: per-operation histograms without a token type, plus usage counters by modality.
+LATEST_INPUT_TOKENS_METRIC = "gen_ai.client.inference.operation.input_tokens"
+LATEST_OUTPUT_TOKENS_METRIC = "gen_ai.client.inference.operation.output_tokens"
+LATEST_USAGE_INPUT_TOKENS_METRIC = "gen_ai.client.inference.usage.input_tokens"
+LATEST_USAGE_OUTPUT_TOKENS_METRIC = "gen_ai.client.inference.usage.output_tokens"
+GEN_AI_TOKEN_MODALITY = "gen_ai.token.modality"
+TOKEN_MODALITY_UNKNOWN = "unknown"  # providers here do not split usage by modality
 # gen_ai.request.stream and gen_ai.response.time_to_first_chunk (defined above from the semconv
 # package) are written in both modes: the conformance suites expect them by default.
 

@@ -162,10 +162,18 @@ def test_latest_experimental_metric_and_usage_names(monkeypatch):
         recorder = _metrics.Recorder(MeterProvider(metric_readers=[reader]))  # instruments made now, in the opt-in
         recorder.llm("chat", "openai", "gpt-4o", 0.5, 10, 3, None, None, None, None)
         recorder.first_chunk("chat", "openai", "gpt-4o", 0.1, None, None)
-        names = {m.name for rm in reader.get_metrics_data().resource_metrics for sm in rm.scope_metrics
-                 for m in sm.metrics}
-        assert names == {A.LATEST_OPERATION_DURATION_METRIC, A.LATEST_TOKEN_USAGE_METRIC,
-                         A.LATEST_TIME_TO_FIRST_CHUNK_METRIC}
+        recorder.llm("chat", "openai", "gpt-4o", 0.5, None, None, "500", None, None, None)  # no usage came back
+        metrics_by_name = {m.name: m for rm in reader.get_metrics_data().resource_metrics for sm in rm.scope_metrics
+                           for m in sm.metrics}
+        assert set(metrics_by_name) == {
+            "gen_ai.client.inference.duration", "gen_ai.client.inference.time_to_first_chunk",
+            "gen_ai.client.inference.operation.input_tokens", "gen_ai.client.inference.operation.output_tokens",
+            "gen_ai.client.inference.usage.input_tokens", "gen_ai.client.inference.usage.output_tokens"}
+        (hist_in,) = metrics_by_name["gen_ai.client.inference.operation.input_tokens"].data.data_points
+        assert hist_in.count == 1 and hist_in.sum == 10 and A.GEN_AI_TOKEN_TYPE not in hist_in.attributes
+        usage_points = metrics_by_name["gen_ai.client.inference.usage.input_tokens"].data.data_points
+        assert sorted(p.value for p in usage_points) == [0, 10]  # the failed call counts 0, as the conventions ask
+        assert {p.attributes["gen_ai.token.modality"] for p in usage_points} == {"unknown"}
         attrs: dict = {}
         Usage(1, 1, cache_creation_input_tokens=7).add_to(attrs)
         assert attrs[A.LATEST_USAGE_CACHE_WRITE_INPUT_TOKENS] == 7 and A.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS not in attrs

@@ -41,7 +41,7 @@ TOOL_DURATION_BUCKETS: tuple[float, ...] = (
 )
 
 class _Instruments:
-    __slots__ = ("duration", "tokens", "first_chunk", "tool_duration", "tool_errors")
+    __slots__ = ("duration", "tokens", "first_chunk", "tool_duration", "tool_errors", "latest_tokens")
 
     def __init__(self, meter: metrics.Meter) -> None:
         names = _semconv.refresh()  # v1.41 or the latest-experimental metric names
@@ -49,10 +49,15 @@ class _Instruments:
             names.duration_metric, unit="s", description="GenAI operation duration.",
             explicit_bucket_boundaries_advisory=DURATION_BUCKETS,
         )
-        self.tokens = meter.create_histogram(
-            names.token_usage_metric, unit="{token}", description="Number of input and output tokens used.",
-            explicit_bucket_boundaries_advisory=TOKEN_BUCKETS,
-        )
+        self.tokens: Any = None
+        self.latest_tokens: Any = None
+        if names.latest:
+            self.latest_tokens = _latest_token_instruments(meter)
+        else:
+            self.tokens = meter.create_histogram(
+                A.GEN_AI_TOKEN_USAGE_METRIC, unit="{token}", description="Number of input and output tokens used.",
+                explicit_bucket_boundaries_advisory=TOKEN_BUCKETS,
+            )
         self.first_chunk = meter.create_histogram(
             names.first_chunk_metric, unit="s",
             description="Time to receive the first chunk of a streamed response.",
@@ -175,6 +180,9 @@ def _record_llm(inst: _Instruments, operation: str, provider: str | None, model:
         attrs = _llm_attributes(operation, provider, model, error_type, server_address,
                                 server_port, response_model)
         inst.duration.record(float(duration_s), attrs)
+        if inst.latest_tokens is not None:
+            _record_latest_tokens(inst.latest_tokens, attrs, input_tokens, output_tokens)
+            return
         # The conventions report tokens per type; a failed call's partial counts are still billable.
         for count, token_type in ((input_tokens, A.TokenType.INPUT.value),
                                   (output_tokens, A.TokenType.COMPLETION.value)):
@@ -182,6 +190,35 @@ def _record_llm(inst: _Instruments, operation: str, provider: str | None, model:
                 inst.tokens.record(int(count), {**attrs, A.GEN_AI_TOKEN_TYPE: token_type})
     except Exception:
         tracing_failed("metrics.record_llm")
+
+
+def _latest_token_instruments(meter: metrics.Meter) -> tuple[Any, Any, Any, Any]:
+    """The latest conventions' token instruments: (input, output) histograms per operation, then
+    (input, output) usage counters."""
+    return (
+        meter.create_histogram(A.LATEST_INPUT_TOKENS_METRIC, unit="{token}",
+                               description="Input tokens per inference operation.",
+                               explicit_bucket_boundaries_advisory=TOKEN_BUCKETS),
+        meter.create_histogram(A.LATEST_OUTPUT_TOKENS_METRIC, unit="{token}",
+                               description="Output tokens per inference operation.",
+                               explicit_bucket_boundaries_advisory=TOKEN_BUCKETS),
+        meter.create_counter(A.LATEST_USAGE_INPUT_TOKENS_METRIC, unit="{token}",
+                             description="Input tokens used, including cached tokens."),
+        meter.create_counter(A.LATEST_USAGE_OUTPUT_TOKENS_METRIC, unit="{token}",
+                             description="Output tokens used, including reasoning tokens."),
+    )
+
+
+def _record_latest_tokens(instruments: tuple[Any, Any, Any, Any], attrs: dict[str, Any],
+                          input_tokens: int | None, output_tokens: int | None) -> None:
+    hist_in, hist_out, usage_in, usage_out = instruments
+    usage_attrs = {**attrs, A.GEN_AI_TOKEN_MODALITY: A.TOKEN_MODALITY_UNKNOWN}
+    for count, hist, usage in ((input_tokens, hist_in, usage_in), (output_tokens, hist_out, usage_out)):
+        known = count is not None and count >= 0
+        if known:
+            hist.record(int(count), attrs)
+        # the usage counters count every operation, 0 when no usage came back (the conventions ask it)
+        usage.add(int(count) if known else 0, usage_attrs)
 
 
 def _record_first_chunk(inst: _Instruments, operation: str, provider: str | None, model: str | None,

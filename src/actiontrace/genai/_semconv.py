@@ -15,19 +15,17 @@ from .. import _vocabulary as A
 class Names:
     """The names one convention set uses where v1.41 and the latest differ."""
 
-    __slots__ = ("latest", "cache_write_tokens", "duration_metric", "token_usage_metric", "first_chunk_metric")
+    __slots__ = ("latest", "cache_write_tokens", "duration_metric", "first_chunk_metric")
 
     def __init__(self, latest: bool) -> None:
         self.latest = latest
         if latest:
             self.cache_write_tokens = A.LATEST_USAGE_CACHE_WRITE_INPUT_TOKENS
             self.duration_metric = A.LATEST_OPERATION_DURATION_METRIC
-            self.token_usage_metric = A.LATEST_TOKEN_USAGE_METRIC
             self.first_chunk_metric = A.LATEST_TIME_TO_FIRST_CHUNK_METRIC
         else:
             self.cache_write_tokens = A.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS
             self.duration_metric = A.GEN_AI_OPERATION_DURATION_METRIC
-            self.token_usage_metric = A.GEN_AI_TOKEN_USAGE_METRIC
             self.first_chunk_metric = A.GEN_AI_TIME_TO_FIRST_CHUNK_METRIC
 
 
