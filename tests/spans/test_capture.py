@@ -55,8 +55,72 @@ def test_common_types():
     assert out["tags"] == ["b"] and out["frozen"] == [] and out["tuple"] == [1, 2] and out["queue"] == [1]
     assert out["ordered"] == {"a": 1}
     assert out["none"] is None and out["nan"] == "nan" and out["inf"] == "inf"
-    assert out["id"] == "UUID('00000000-0000-0000-0000-000000000001')"
+    assert out["id"] == "00000000-0000-0000-0000-000000000001"
     assert out["7"] == "int key"
+
+
+class Level(str, enum.Enum):
+    HIGH = "high"
+
+
+class Rank(enum.IntEnum):
+    FIRST = 1
+
+
+def test_value_types_are_recorded_in_their_plain_forms():
+    import decimal
+    import ipaddress
+    import pathlib
+
+    uid = uuid.UUID("12345678-1234-5678-1234-567812345678")
+    value = {
+        "id": uid,
+        "price": decimal.Decimal("1.5"),
+        "exact": decimal.Decimal("0.10"),
+        "path": pathlib.Path("/tmp/report.csv"),
+        "pure": pathlib.PureWindowsPath("C:/data/x.txt"),
+        "ip4": ipaddress.ip_address("10.0.0.1"),
+        "ip6": ipaddress.ip_address("::1"),
+        "net": ipaddress.ip_network("10.0.0.0/8"),
+        "iface": ipaddress.ip_interface("192.168.1.5/24"),
+        "time": dt.time(9, 30),
+        "level": Level.HIGH,
+        "rank": Rank.FIRST,
+        "ids": [uid],
+        uid: "uuid key",
+        Level.HIGH: "enum key",
+        pathlib.Path("/k"): "path key",
+    }
+    out = json.loads(to_json(value))
+    assert out["id"] == "12345678-1234-5678-1234-567812345678"
+    assert out["price"] == "1.5" and out["exact"] == "0.10"
+    assert out["path"] == "/tmp/report.csv" and out["pure"] == "C:\\data\\x.txt"
+    assert out["ip4"] == "10.0.0.1" and out["ip6"] == "::1" and out["net"] == "10.0.0.0/8"
+    assert out["iface"] == "192.168.1.5/24"
+    assert out["time"] == "09:30:00"
+    assert out["level"] == "high" and out["rank"] == 1
+    assert out["ids"] == ["12345678-1234-5678-1234-567812345678"]
+    assert out["12345678-1234-5678-1234-567812345678"] == "uuid key"
+    assert out["high"] == "enum key" and out["/k"] == "path key"
+    # at the top level too, and a subclass of one of these types
+    assert json.loads(to_json(decimal.Decimal("2.50"))) == "2.50"
+
+    class Tagged(uuid.UUID):
+        pass
+
+    assert json.loads(to_json(Tagged(int=2))) == "00000000-0000-0000-0000-000000000002"
+    assert json.loads(to_json(Level.HIGH)) == "high"
+
+
+def test_a_value_type_whose_str_raises_is_still_recorded():
+    import decimal
+
+    class Bad(decimal.Decimal):
+        def __str__(self):
+            raise RuntimeError("no")
+
+    out = json.loads(to_json({"x": Bad("1"), "y": 2}))
+    assert out["y"] == 2 and out["x"].startswith("<unserialisable")
 
 
 def test_top_level_nan_and_simple_values():

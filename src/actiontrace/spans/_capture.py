@@ -14,6 +14,7 @@ import dataclasses
 import datetime as _dt
 import enum
 import json
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -92,6 +93,8 @@ class _Walker:
                 return repr(v)
             return v
         if isinstance(v, str):
+            if t is not str and isinstance(v, enum.Enum):  # a (str, Enum) member's str() is its name
+                return self.walk(v.value, depth)
             return self.string(str(v))
         if self.remaining <= 0:
             return truncation_marker(1, "values")
@@ -152,6 +155,8 @@ class _Walker:
             return self.walk(v.model_dump(mode="json"), depth)
         if isinstance(v, (list, tuple, set, frozenset)) or t.__name__ == "deque":
             return self.sequence(v, len(v), depth)
+        if _is_text_type(t):
+            return self.string(str(v))
         return self.string(safe_repr(v, self.max_string))
 
     def mapping(self, items, size: int | None, depth: int) -> dict:
@@ -160,7 +165,7 @@ class _Walker:
             if i >= self.max_items or self.remaining <= 0:
                 out["…"] = truncation_marker(size if size is not None else i, "items")
                 break
-            name = k if isinstance(k, str) else safe_repr(k, 200)
+            name = k if type(k) is str else key_text(k)
             self.remaining -= len(name) + 3
             rule = self.redactor.match_key(name)
             if len(name) >= 6:
@@ -182,6 +187,43 @@ class _Walker:
             out.append(self.walk(item, depth + 1))
             self.remaining -= 1
         return out
+
+
+# Value types whose str() is the plain value (UUID, Decimal, paths, IP addresses and networks),
+# where repr() would say "UUID('…')". Looked up in sys.modules only: a value of one of these
+# types implies its module is imported, and importing them here would tax every process.
+_TEXT_TYPES = (("uuid", "UUID"), ("decimal", "Decimal"), ("pathlib", "PurePath"), ("ipaddress", "IPv4Address"),
+               ("ipaddress", "IPv6Address"), ("ipaddress", "IPv4Network"), ("ipaddress", "IPv6Network"))
+_text_types: dict[type, bool] = {}
+
+
+def _is_text_type(t: type) -> bool:
+    known = _text_types.get(t)
+    if known is None:
+        known = False
+        for module, name in _TEXT_TYPES:
+            cls = getattr(sys.modules.get(module), name, None)
+            if isinstance(cls, type) and issubclass(t, cls):
+                known = True
+                break
+        if len(_text_types) < 1024:  # bounded: classes can be made at run time
+            _text_types[t] = known
+    return known
+
+
+def key_text(k: Any) -> str:
+    """A mapping key as JSON object key text: an enum's value, a UUID/Decimal/path/address as
+    its plain form, a str subclass as its text, anything else its (bounded) repr."""
+    try:
+        if isinstance(k, enum.Enum):
+            k = k.value
+        if isinstance(k, str):
+            return str.__str__(k)
+        if type(k) is int or _is_text_type(type(k)):
+            return str(k)
+    except BaseException:
+        pass
+    return safe_repr(k, 200)
 
 
 def safe_name(t: type) -> str:
