@@ -41,3 +41,14 @@ def test_sessions_view_and_fail_if_found(tmp_path):
     assert proc.returncode == 0 and "no matches" in proc.stderr
     text = run_cli("query", str(path), "--sessions", check_rc=0).stdout.splitlines()
     assert text[1].split()[:3] == ["s-a", "Support", "/support"]
+
+
+def test_sessions_with_unknown_cost_print_a_dash_and_json_null(tmp_path):
+    tracer, exporter = new_tracer()
+    with tracer.start_as_current_span("invoke_agent a", attributes={"session.id": "s-none"}):
+        pass
+    path = write_jsonl(tmp_path / "t.jsonl", exporter.get_finished_spans())
+    (row,) = json.loads(run_cli("query", str(path), "--sessions", "--json", check_rc=0).stdout)
+    assert row["cost_usd"] is None
+    lines = run_cli("query", str(path), "--sessions", check_rc=0).stdout.splitlines()
+    assert lines[0].split()[-1] == "cost" and lines[1].split()[0] == "s-none" and lines[1].split()[-1] == "-"

@@ -110,3 +110,20 @@ def test_seed_trace_entry_lines_are_spans(tmp_path):
     assert second.is_error and second.status_message == "connection refused"
     assert second.duration_ms == pytest.approx(20)
     assert [s.name for s in query(path, status="error")] == ["connector_query.select"]
+
+
+def test_a_session_without_any_cost_has_cost_none_not_zero(tmp_path):
+    tracer, exporter = new_tracer()
+    with tracer.start_as_current_span("invoke_agent unpriced", attributes={
+            "session.id": "s-unpriced", "gen_ai.usage.input_tokens": 10, "gen_ai.usage.output_tokens": 2}):
+        pass
+    with tracer.start_as_current_span("chat free-model", attributes={
+            "session.id": "s-free", "actiontrace.cost.usd": 0.0}):
+        pass
+    with tracer.start_as_current_span("chat m", attributes={"session.id": "s-free", "actiontrace.cost.usd": 0.25}):
+        pass
+    path = write_jsonl(tmp_path / "t.jsonl", exporter.get_finished_spans())
+    unpriced, free = sorted(query(path).sessions, key=lambda s: s.session_id, reverse=True)
+    assert unpriced.session_id == "s-unpriced" and unpriced.cost_usd is None
+    assert unpriced.to_dict()["cost_usd"] is None and unpriced.input_tokens == 10
+    assert free.cost_usd == pytest.approx(0.25) and free.to_dict()["cost_usd"] == pytest.approx(0.25)

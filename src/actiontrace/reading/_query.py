@@ -60,7 +60,8 @@ def parse_time(value: Any, *, now: float | None = None) -> int | None:
 
 
 class SessionSummary:
-    """Totals for one session over the matching spans."""
+    """Totals for one session over the matching spans. ``cost_usd`` is None when no span of
+    the session carries a cost (unpriced models, no LLM calls): unknown, not free."""
 
     __slots__ = ("session_id", "name", "path", "properties", "span_count", "error_count", "trace_ids",
                  "start_ns", "end_ns", "input_tokens", "output_tokens", "cost_usd")
@@ -77,7 +78,7 @@ class SessionSummary:
         self.end_ns = 0
         self.input_tokens = 0
         self.output_tokens = 0
-        self.cost_usd = 0.0
+        self.cost_usd: float | None = None
 
     def add(self, span: Span) -> None:
         from .. import _vocabulary as A
@@ -95,7 +96,8 @@ class SessionSummary:
             self.properties.setdefault(key, value)
         self.input_tokens += span.input_tokens
         self.output_tokens += span.output_tokens
-        self.cost_usd += span.cost_usd
+        if span.attributes.get(A.COST_USD) is not None:  # a recorded cost, even 0.0, is known
+            self.cost_usd = (self.cost_usd or 0.0) + span.cost_usd
 
     @property
     def duration_ms(self) -> float:
@@ -115,7 +117,7 @@ class SessionSummary:
             "duration_ms": round(self.duration_ms, 3),
             "input_tokens": self.input_tokens,
             "output_tokens": self.output_tokens,
-            "cost_usd": round(self.cost_usd, 10),
+            "cost_usd": None if self.cost_usd is None else round(self.cost_usd, 10),
         }
 
     def __repr__(self) -> str:
