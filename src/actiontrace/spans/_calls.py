@@ -15,6 +15,7 @@ from .. import _vocabulary as A
 from .._vocabulary import TOOL_CALL_ID_KEY
 from . import _capture
 from .._naming import llm_span_name
+from ..genai._providers import provider_for_model
 from ._kinds import SpanSpec
 from .._safety import tracing_failed
 from ._totals import Totals, with_totals
@@ -110,6 +111,9 @@ class Call:
                     if isinstance(model, str) and model:
                         name = llm_span_name(spec.operation, model)
                         attrs[A.GEN_AI_REQUEST_MODEL] = model
+                        provider = provider_for_model(model) if spec.provider_from_model else None
+                        if provider:
+                            attrs[A.GEN_AI_PROVIDER_NAME] = provider
             span = self.span = begin(name, span_type=spec.span_type, kind=spec.kind, attributes=attrs, context=parent)
             ctx = trace.set_span_in_context(span, parent)
             if call_id is not None:  # consumed: nested tools don't inherit it

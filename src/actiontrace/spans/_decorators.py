@@ -228,7 +228,7 @@ def llm(fn: classmethod[T, P, R], /) -> classmethod[T, P, R]: ...
 def llm(
     *,
     model: str | None = ...,
-    provider: str = ...,
+    provider: str | None = ...,
     operation: str = ...,
     name: str | None = ...,
     capture: Capture = ...,
@@ -239,8 +239,11 @@ def llm(
 def llm(name: str, /, **options: Any) -> Decorator: ...
 def llm(fn: Any = None, /, **options: Any) -> Any:
     """Trace an LLM call made without an instrumented client: span ``{operation} {model}``,
-    kind CLIENT. ``@llm(model=None, provider='openai', operation='chat', ...)``; without a
-    fixed model, a ``model`` argument of the call names it. Inside, report what the
-    provider returned with ``actiontrace.record_usage(input_tokens=..., output_tokens=...,
-    response_model=...)``."""
+    kind CLIENT. ``@llm(model=None, provider=None, operation='chat', ...)``; without a
+    fixed model, a ``model`` argument of the call names it. ``provider`` sets
+    ``gen_ai.provider.name``; without it the model's family implies it (``claude-*`` ->
+    ``anthropic``, ``gpt-*`` -> ``openai``, ...; see ``actiontrace.genai._providers``) or, for a
+    family no one provider serves, it is left out. Inside, report what the provider returned
+    with ``actiontrace.record_usage(input_tokens=..., output_tokens=..., response_model=...)``;
+    the cost of a priced model is worked out from the same table as instrumented calls'."""
     return _decorate(_kinds.llm_spec, fn, options)

@@ -15,6 +15,7 @@ from opentelemetry.trace import SpanKind
 
 from .. import _vocabulary as A
 from .._naming import agent_span_name, llm_span_name, tool_span_name, workflow_span_name
+from ..genai._providers import provider_for_model
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class SpanSpec:
     max_iterations: int | None = None
     # LLM spans may take their model from a ``model`` argument of the call.
     model_from_call: bool = False
+    # ...and then their provider from that model, when provider= was not given.
+    provider_from_model: bool = False
     operation: str = ""
 
 
@@ -131,9 +134,15 @@ def workflow_spec(fn, *, name=None, capture=None, exclude=None, attributes=None)
 
 
 def llm_spec(
-    fn, *, model=None, provider="openai", operation="chat", name=None, capture=None, exclude=None, attributes=None
+    fn, *, model=None, provider=None, operation="chat", name=None, capture=None, exclude=None, attributes=None
 ) -> SpanSpec:
-    attrs = {A.GEN_AI_OPERATION_NAME: operation, A.GEN_AI_PROVIDER_NAME: provider}
+    if provider is not None and (not isinstance(provider, str) or not provider.strip()):
+        raise ValueError(f"llm(provider=...) must be a non-empty string such as 'openai' or 'anthropic', "
+                         f"not {provider!r}")
+    attrs = {A.GEN_AI_OPERATION_NAME: operation}
+    provider_name = provider or provider_for_model(model)  # None: the model's family does not say
+    if provider_name:
+        attrs[A.GEN_AI_PROVIDER_NAME] = provider_name
     if model:
         attrs[A.GEN_AI_REQUEST_MODEL] = model
     attrs.update(attributes or {})
@@ -141,12 +150,14 @@ def llm_spec(
         takes_model = "model" in inspect.signature(fn).parameters
     except (TypeError, ValueError):
         takes_model = False
+    model_from_call = not model and not name and takes_model
     return SpanSpec(
         name=name or llm_span_name(operation, model),
         span_type="llm",
         kind=SpanKind.CLIENT,
         attributes=attrs,
-        model_from_call=not model and not name and takes_model,
+        model_from_call=model_from_call,
+        provider_from_model=model_from_call and provider is None and A.GEN_AI_PROVIDER_NAME not in attrs,
         operation=operation,
         **_common(capture, exclude),
     )

@@ -12,6 +12,7 @@ from opentelemetry.instrumentation.utils import is_http_instrumentation_enabled
 from pydantic import BaseModel
 from support.replay_server import json_interaction
 
+import actiontrace
 from actiontrace.spans import _starter
 from actiontrace.spans._decorators import agent
 from actiontrace.instrumentation.openai import OpenAIInstrumentor
@@ -250,3 +251,31 @@ def test_price_table_override(server, client, spans, capture_off):
     first, second = sorted(llm_spans(spans), key=lambda s: s.start_time)
     assert second.attributes["actiontrace.cost.usd"] == pytest.approx((1000 * 1.0 + 500 * 2.0) / 1e6)
     assert _cost.price_for("local-model-v2") is None  # the override is gone again
+
+
+def test_an_llm_span_with_reported_usage_costs_what_the_instrumented_call_costs(server, client, spans, capture_off):
+    @agent(name="instrumented")
+    def through_the_client():
+        client.chat.completions.create(model="gpt-4o-mini", messages=[])
+
+    @actiontrace.llm(model="gpt-4o-mini")
+    def by_hand():  # the same usage as the recording's response
+        actiontrace.record_usage(120, 40, response_model="gpt-4o-mini-2024-07-18", cache_read_input_tokens=100,
+                                 reasoning_output_tokens=8)
+
+    @agent(name="decorated")
+    def decorated():
+        by_hand()
+
+    queue_recording(server, "chat_basic")
+    through_the_client()
+    decorated()
+    by = {}
+    for s in spans.get_finished_spans():
+        by.setdefault(s.name, []).append(s.attributes)
+    instrumented, manual = by["chat gpt-4o-mini"]
+    assert instrumented["actiontrace.cost.usd"] > 0
+    assert manual["actiontrace.cost.usd"] == pytest.approx(instrumented["actiontrace.cost.usd"])
+    assert manual["gen_ai.provider.name"] == instrumented["gen_ai.provider.name"] == "openai"
+    assert by["invoke_agent decorated"][0]["actiontrace.total.cost.usd"] == pytest.approx(
+        by["invoke_agent instrumented"][0]["actiontrace.total.cost.usd"])
