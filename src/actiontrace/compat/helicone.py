@@ -18,7 +18,8 @@ from .. import _vocabulary as A
 from ..spans import _capture
 from .._naming import llm_span_name, tool_span_name
 from .._safety import tracing_failed
-from ..context._session import _Scope, current_session_attributes, session_from_headers
+from ..context._session import _Scope
+from ..genai._headers import header_session, over_ambient
 from ..spans._starter import traced
 
 T = TypeVar("T")
@@ -96,9 +97,7 @@ class HeliconeManualLogger:
         """
         if not callable(operation):
             raise TypeError("log_request operation must be callable(result_recorder)")
-        headers = dict(self.headers)
-        headers.update(additional_headers or {})
-        plan = _plan(request, headers)
+        plan = _plan(request, header_session(self.headers, additional_headers))
         if inspect.iscoroutinefunction(operation):
             return cast(T, _run_async(plan, request, operation))  # T is the operation's coroutine type
         return _run(plan, request, operation)
@@ -113,7 +112,8 @@ class _Plan:
         self.attributes, self.session = attributes, session
 
 
-def _plan(request: Any, headers: Mapping[str, Any]) -> _Plan:
+def _plan(request: Any, named: Mapping[str, Any]) -> _Plan:
+    """``named``: the session values the headers name (``genai._headers.header_session``)."""
     try:
         name, span_type, kind, attrs, captured = _span_shape(request)
         if captured is not None and _capture.capture_enabled():
@@ -121,13 +121,11 @@ def _plan(request: Any, headers: Mapping[str, Any]) -> _Plan:
             attrs[A.INPUT] = data
             if span_type == "tool":
                 attrs[A.GEN_AI_TOOL_CALL_ARGUMENTS] = data
-        stamped = session_from_headers(headers)
         session = None
-        if stamped:
-            # The request's own headers win over the ambient session (they name an
-            # absolute Helicone path), and apply to everything the operation starts.
-            merged = dict(current_session_attributes())
-            merged.update(stamped)
+        if named:
+            # The same precedence as an instrumented call's headers (genai/_headers), for the
+            # span and everything the operation starts.
+            merged = over_ambient(named)
             session = _Scope(lambda: merged)
         return _Plan(name, span_type, kind, attrs, session)
     except Exception:

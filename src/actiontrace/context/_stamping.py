@@ -47,15 +47,22 @@ def path_segment(name: str, attributes: Mapping[str, Any] | None) -> str:
     return name.replace("/", "_")
 
 
+def ambient_session(parent_context: Any = None) -> Mapping[str, Any]:
+    """The session values a span started now would be stamped with: the enclosing
+    ``session()``/``properties()``, else (when baggage is on) those that came as baggage."""
+    session = _current.get()
+    if not session and _baggage.enabled:
+        session = _baggage.session_attributes(parent_context)
+    return session or {}
+
+
 def stamps(name: str, attributes: Mapping[str, Any] | None, parent_context: Any) -> dict[str, Any]:
     """The session values (inside ``session()``, or from baggage when that is on) and the path
     under the parent span's path, for a span named ``name`` about to start."""
     parent_attrs = getattr(trace.get_current_span(parent_context), "attributes", None)
     parent_path = parent_attrs.get(A.PATH) if parent_attrs else None
     segment = path_segment(name, attributes)
-    session = _current.get()
-    if not session and _baggage.enabled:
-        session = _baggage.session_attributes(parent_context)
+    session = ambient_session(parent_context)
     attrs = dict(session) if session else {}
     attrs[A.PATH] = f"{parent_path}/{segment}" if parent_path else f"/{segment}"
     return attrs

@@ -27,7 +27,7 @@ from ..spans import _starter, _totals
 from ..spans._capture import to_json
 from . import _events, _semconv
 from ._cost import cost_usd
-from ._headers import session_attributes
+from ._headers import request_scope, session_attributes
 from ._outcome import Outcome
 from ._streams import ResultTypes
 
@@ -248,8 +248,11 @@ class Call:
         if capture:
             _encode(attrs)
         self.start_ns = time.time_ns()
+        scope = request_scope(extra, ctx) if extra else None  # header session values win (genai/_headers)
         self.span = _starter.begin(llm_span_name(op, model), span_type="llm", kind=SpanKind.CLIENT,
                                    attributes=attrs, start_time=self.start_ns, context=ctx, tracer=provider.tracer)
+        if scope is not None:
+            scope.__exit__(None, None, None)
         self.totals = _totals.current(ctx)
         self._ctx = ctx
 
