@@ -224,19 +224,52 @@ class AsyncStreamProxy(_StreamBase):
 
 class _RawBase(wrapt.ObjectProxy):
     """A raw response whose ``parse()`` yields the stream (or the parsed object): parse
-    results are recorded / wrapped once, and the same proxy is returned on every parse."""
+    results are recorded / wrapped once, and the same proxy is returned on every parse. A
+    ``with_streaming_response`` body the caller reads itself is recorded too (``_bodies``)."""
 
-    def __init__(self, wrapped: Any, call: Any, wrap_result: Any) -> None:
+    def __init__(self, wrapped: Any, call: Any, wrap_result: Any, streaming: bool = False) -> None:
         super().__init__(wrapped)
         self._self_call = call
         self._self_wrap = wrap_result  # parsed value -> value to hand back (ends or proxies)
         self._self_parsed: dict = {}
+        self._self_streaming = streaming  # the call asked for stream=True: the body is server-sent events
+        self._self_tap: Any = None
         call.watch(self)
 
     def _wrapped_parse_result(self, key: Any, value: Any) -> Any:
         if key not in self._self_parsed:
             self._self_parsed[key] = self._self_wrap(value)
         return self._self_parsed[key]
+
+    def _body_tap(self) -> Any:
+        """The reader of the body the caller reads itself; None when ``parse()`` has it, or
+        another read got it first."""
+        if self._self_tap is not None or self._self_parsed:
+            return None
+        try:
+            from ._bodies import BodyTap  # only views read this way need it
+
+            self._self_tap = BodyTap(self._self_call, self._self_streaming, self._self_wrap, self)
+            return self._self_tap
+        except Exception:
+            log_once("genai.body", "actiontrace: could not follow a response body; the call is unaffected")
+            return None
+
+    def _read_whole(self, body: Any) -> None:
+        tap = self._body_tap()
+        if tap is not None:
+            tap.whole(body)
+
+    def _read_json(self, value: Any) -> None:
+        tap = None if self._self_streaming else self._body_tap()  # json() of an event stream: not JSON
+        if tap is not None:
+            tap.record(value)
+
+    def _iterated(self, items: Any, lines: bool = False, asynchronous: bool = False) -> Any:
+        tap = self._body_tap()
+        if tap is None:
+            return items
+        return tap.atap(items, lines) if asynchronous else tap.tap(items, lines)
 
 
 class SyncRawResponseProxy(_RawBase):
@@ -245,6 +278,30 @@ class SyncRawResponseProxy(_RawBase):
         if args or kwargs:  # parse(to=...) is the caller's own view: leave it alone
             return value
         return self._wrapped_parse_result(None, value)
+
+    def read(self, *args: Any, **kwargs: Any) -> Any:
+        body = self.__wrapped__.read(*args, **kwargs)
+        self._read_whole(body)
+        return body
+
+    def text(self, *args: Any, **kwargs: Any) -> Any:
+        body = self.__wrapped__.text(*args, **kwargs)
+        self._read_whole(body)
+        return body
+
+    def json(self, *args: Any, **kwargs: Any) -> Any:
+        value = self.__wrapped__.json(*args, **kwargs)
+        self._read_json(value)
+        return value
+
+    def iter_bytes(self, *args: Any, **kwargs: Any) -> Any:
+        return self._iterated(self.__wrapped__.iter_bytes(*args, **kwargs))
+
+    def iter_text(self, *args: Any, **kwargs: Any) -> Any:
+        return self._iterated(self.__wrapped__.iter_text(*args, **kwargs))
+
+    def iter_lines(self, *args: Any, **kwargs: Any) -> Any:
+        return self._iterated(self.__wrapped__.iter_lines(*args, **kwargs), lines=True)
 
     def close(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -259,6 +316,30 @@ class AsyncRawResponseProxy(_RawBase):
         if args or kwargs:
             return value
         return self._wrapped_parse_result(None, value)
+
+    async def read(self, *args: Any, **kwargs: Any) -> Any:
+        body = await self.__wrapped__.read(*args, **kwargs)
+        self._read_whole(body)
+        return body
+
+    async def text(self, *args: Any, **kwargs: Any) -> Any:
+        body = await self.__wrapped__.text(*args, **kwargs)
+        self._read_whole(body)
+        return body
+
+    async def json(self, *args: Any, **kwargs: Any) -> Any:
+        value = await self.__wrapped__.json(*args, **kwargs)
+        self._read_json(value)
+        return value
+
+    def iter_bytes(self, *args: Any, **kwargs: Any) -> Any:
+        return self._iterated(self.__wrapped__.iter_bytes(*args, **kwargs), asynchronous=True)
+
+    def iter_text(self, *args: Any, **kwargs: Any) -> Any:
+        return self._iterated(self.__wrapped__.iter_text(*args, **kwargs), asynchronous=True)
+
+    def iter_lines(self, *args: Any, **kwargs: Any) -> Any:
+        return self._iterated(self.__wrapped__.iter_lines(*args, **kwargs), lines=True, asynchronous=True)
 
     async def close(self, *args: Any, **kwargs: Any) -> Any:
         try:

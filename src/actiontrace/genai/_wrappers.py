@@ -59,9 +59,9 @@ def hand_back(call: Call, result: Any, streaming: bool) -> Any:
             _parsed(call, result.parse())  # cached by the SDK: the caller's parse() gets the same object
             return result
         if isinstance(result, async_streaming_response):  # with_streaming_response, async client
-            return AsyncRawResponseProxy(result, call, lambda v: _parsed_safely(call, v))
+            return AsyncRawResponseProxy(result, call, lambda v: _parsed_safely(call, v), streaming)
         if isinstance(result, streaming_response):
-            return SyncRawResponseProxy(result, call, lambda v: _parsed_safely(call, v))
+            return SyncRawResponseProxy(result, call, lambda v: _parsed_safely(call, v), streaming)
         return _parsed(call, result)
     except Exception:
         log_once(f"{call.provider.label}.result",

@@ -105,6 +105,21 @@ def test_raw_and_streaming_response_views(server, client, spans, capture_off):
     assert len(spans.get_finished_spans()) == 3
 
 
+def test_streaming_response_bodies_read_without_parse(server, client, spans, capture_off):
+    server.queue(message_json(id="msg_read"), message_sse(id="msg_lines"))
+    with client.messages.with_streaming_response.create(**ASK) as response:
+        assert json.loads(response.read())["id"] == "msg_read"
+    with client.messages.with_streaming_response.create(**ASK, stream=True) as response:
+        assert "event: message_stop" in list(response.iter_lines())
+    read, lines = sorted(llm_spans(spans), key=lambda s: s.start_time)
+    assert read.attributes["gen_ai.response.id"] == "msg_read" and read.attributes["gen_ai.usage.output_tokens"] == 5
+    assert tuple(read.attributes["gen_ai.response.finish_reasons"]) == ("stop",)
+    assert read.attributes["actiontrace.cost.usd"] > 0
+    a = lines.attributes
+    assert a["gen_ai.response.id"] == "msg_lines" and a["gen_ai.response.model"] == MODEL
+    assert a["gen_ai.usage.input_tokens"] == 25 and a["actiontrace.stream.completed"] is True
+
+
 async def test_async_raw_response(server, aclient, spans, capture_off):
     server.queue(message_json(id="msg_araw"))
     raw = await aclient.messages.with_raw_response.create(**ASK)
