@@ -128,9 +128,9 @@ def test_import_actiontrace_does_not_load_the_cli():
 def test_small_costs_keep_significant_digits():
     from actiontrace.cli._render import fmt_cost
 
-    assert fmt_cost(0.0000136) == "$1.4e-05"
+    assert fmt_cost(0.0000136) == "$0.000014"
     assert fmt_cost(0.0015) == "$0.0015"
-    assert fmt_cost(0) == "-"
+    assert fmt_cost(None) == "-"
     assert fmt_cost(1234.5) == "$1,234.50"
 
 

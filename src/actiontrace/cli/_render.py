@@ -7,6 +7,7 @@ aligned tables only, and plain ANSI keeps the CLI dependency-free and about
 
 from __future__ import annotations
 
+import math
 import shutil
 import sys
 from typing import Sequence, TextIO
@@ -65,11 +66,22 @@ def fmt_duration(ms: float | None) -> str:
 
 
 def fmt_cost(usd: float | None) -> str:
-    if not usd:
+    """The one cost format of the CLI and the page: ``-`` when unknown (None), two significant
+    digits under a cent (one small call costs millionths of a dollar), cents above."""
+    if usd is None:
         return "-"
-    if usd < 0.0001:  # one small call costs millionths of a dollar: show two significant digits
-        return f"${usd:.2g}"
-    return f"${usd:.4f}" if usd < 100 else f"${usd:,.2f}"
+    usd = float(usd)
+    if usd == 0:
+        return "$0.00"
+    if abs(usd) < 0.01:
+        rounded = float(f"{usd:.2g}")  # round first so 9.96e-06 reads 0.000010, not 0.0000100
+        return f"${rounded:.{1 - math.floor(math.log10(abs(rounded)))}f}"
+    return f"${usd:,.2f}"
+
+
+def fmt_tokens(input_tokens: int | None, output_tokens: int | None) -> str:
+    """``in→out``; a count that is absent (or 0, as the reader gives an absent one) reads ``-``."""
+    return f"{fmt_int(input_tokens)}→{fmt_int(output_tokens)}"
 
 
 def fmt_int(n: int | None) -> str:

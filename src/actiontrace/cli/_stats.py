@@ -21,6 +21,7 @@ from .._naming import agent_from_span_name
 from ._histogram import LogHistogram
 from ..reading._reader import Span, ns_to_iso, read_spans
 from ._render import Style, fmt_cost, fmt_duration, fmt_int, fmt_pct, one_line, table
+from ._tree import span_cost
 
 HELP = "count, error rate, latency percentiles, tokens and cost per group; sessions; findings"
 GROUPINGS = ("name", "tool", "model", "session", "type")
@@ -54,15 +55,17 @@ class _Group:
         self.latency = LogHistogram()
         self.input_tokens = 0
         self.output_tokens = 0
-        self.cost_usd = 0.0
+        self.cost_usd: float | None = None  # None until a span with a recorded cost: unknown is not free
 
-    def add(self, duration_ms: float, error: bool, input_tokens: int, output_tokens: int, cost_usd: float) -> None:
+    def add(self, duration_ms: float, error: bool, input_tokens: int, output_tokens: int,
+            cost_usd: float | None) -> None:
         self.count += 1
         self.errors += error
         self.latency.add(duration_ms)
         self.input_tokens += input_tokens
         self.output_tokens += output_tokens
-        self.cost_usd += cost_usd
+        if cost_usd is not None:
+            self.cost_usd = (self.cost_usd or 0.0) + cost_usd
 
     def to_dict(self, key: str) -> dict[str, Any]:
         h = self.latency
@@ -72,7 +75,7 @@ class _Group:
             "p50_ms": _round(h.quantile(0.5)), "p95_ms": _round(h.quantile(0.95)),
             "max_ms": _round(h.max if h.count else None), "mean_ms": _round(h.mean),
             "input_tokens": self.input_tokens, "output_tokens": self.output_tokens,
-            "cost_usd": round(self.cost_usd, 10),
+            "cost_usd": _round_cost(self.cost_usd),
         }
 
 
@@ -82,12 +85,12 @@ class _Session:
 
     def __init__(self) -> None:
         self.spans = self.traces = self.errors = self.input_tokens = self.output_tokens = 0
-        self.cost_usd = 0.0
+        self.cost_usd: float | None = None
         self.start_ns = 0
         self.end_ns = 0
         self.name = None
 
-    def add(self, span: Span, error: bool, input_tokens: int, output_tokens: int, cost_usd: float) -> None:
+    def add(self, span: Span, error: bool, input_tokens: int, output_tokens: int, cost_usd: float | None) -> None:
         if self.spans == 0 or span.start_ns < self.start_ns:
             self.start_ns = span.start_ns
         if span.end_ns > self.end_ns:
@@ -97,13 +100,18 @@ class _Session:
         self.errors += error
         self.input_tokens += input_tokens
         self.output_tokens += output_tokens
-        self.cost_usd += cost_usd
+        if cost_usd is not None:
+            self.cost_usd = (self.cost_usd or 0.0) + cost_usd
         if self.name is None:
             self.name = span.attributes.get(A.SESSION_NAME)
 
 
 def _round(v: float | None) -> float | None:
     return None if v is None else round(v, 3)
+
+
+def _round_cost(v: float | None) -> float | None:
+    return None if v is None else round(v, 10)
 
 
 class StatsCollector:
@@ -138,7 +146,8 @@ class StatsCollector:
     # --- feeding -------------------------------------------------------------
     def add(self, span: Span) -> None:
         # Computed once per span; every group below adds the same numbers.
-        numbers = (span.duration_ms, span.status_code == 2, span.input_tokens, span.output_tokens, span.cost_usd)
+        numbers = (span.duration_ms, span.status_code == 2, span.input_tokens, span.output_tokens,
+                   span_cost(span))
         self.total.add(*numbers)
         if self.first_ns is None or span.start_ns < self.first_ns:
             self.first_ns = span.start_ns
@@ -265,7 +274,7 @@ class StatsCollector:
                 "session_id": sid, "name": s.name, "spans": s.spans, "traces": s.traces, "errors": s.errors,
                 "duration_ms": round(max(0, s.end_ns - s.start_ns) / 1e6, 3),
                 "input_tokens": s.input_tokens, "output_tokens": s.output_tokens,
-                "cost_usd": round(s.cost_usd, 10), "start": ns_to_iso(s.start_ns),
+                "cost_usd": _round_cost(s.cost_usd), "start": ns_to_iso(s.start_ns),
             })
         repeats = [item[2] for item in sorted(self._repeats, reverse=True)]
         agents = [

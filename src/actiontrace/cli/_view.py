@@ -10,8 +10,8 @@ import sys
 from .. import _vocabulary as A
 from ..reading._logs import read_with_log_records
 from ..reading._reader import Span
-from ._render import Style, fmt_cost, fmt_duration, fmt_int, one_line, terminal_width
-from ._tree import Node, Trace, group_traces, mcp_server_name
+from ._render import Style, fmt_cost, fmt_duration, fmt_tokens, one_line, terminal_width
+from ._tree import Node, Trace, group_traces, mcp_server_name, span_cost
 
 HELP = "show each trace as a tree of spans"
 
@@ -60,8 +60,8 @@ def trace_header(trace: Trace, style: Style) -> str:
     parts.append(f"{len(trace.spans)} span{'s' if len(trace.spans) != 1 else ''}")
     parts.append(fmt_duration(trace.duration_ms))
     if trace.input_tokens or trace.output_tokens:
-        parts.append(f"tokens {fmt_int(trace.input_tokens)}→{fmt_int(trace.output_tokens)}")
-    if trace.cost_usd:
+        parts.append("tokens " + fmt_tokens(trace.input_tokens, trace.output_tokens))
+    if trace.cost_usd is not None:
         parts.append(fmt_cost(trace.cost_usd))
     if trace.error_count:
         parts.append(style(f"{trace.error_count} error{'s' if trace.error_count != 1 else ''}", "red", "bold"))
@@ -159,9 +159,10 @@ def _describe(node: Node, parent: Node | None, style: Style) -> str:
     elif parent is None:
         parts.append("100%")
     if span.input_tokens or span.output_tokens:
-        parts.append(f"tokens {span.input_tokens}→{span.output_tokens}")
-    if span.cost_usd:
-        parts.append(fmt_cost(span.cost_usd))
+        parts.append("tokens " + fmt_tokens(span.input_tokens, span.output_tokens))
+    cost = span_cost(span)
+    if cost is not None:
+        parts.append(fmt_cost(cost))
     if span.model and span.span_type != "llm":
         parts.append(span.model)
     reached = span.attributes.get(A.AGENT_MAX_ITERATIONS_REACHED)
