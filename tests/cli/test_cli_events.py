@@ -36,10 +36,16 @@ def test_html_lists_the_event_in_the_span_detail(tmp_path):
     page = tmp_path / "r.html"
     run_cli("html", str(tmp_path / "t"), "-o", str(page), check_rc=0)
     text = page.read_text()
-    data = json.loads(text.split('id="actiontrace-data">', 1)[1].split("</script>", 1)[0].replace("<\\/", "</"))
+    data = json.loads(text.split('id="actiontrace-data">', 1)[1].split("</script>", 1)[0])
     (span,) = data["traces"][0]["spans"]
-    assert span["events"] == [f"{EVENT} · in: user: Weather in Paris? · out: assistant: Sunny."]
-    assert "s.events" in text  # drawn in the detail lines
+    sections = {s["kind"]: s for s in span["sections"]}
+    assert sections["events"]["items"] == [
+        {"name": EVENT, "line": f"{EVENT} · in: user: Weather in Paris? · out: assistant: Sunny."}]
+    # Content only in the event (not on the span): the conversation is read from the event.
+    conversation = sections["conversation"]["messages"]
+    assert [(m["role"], m["parts"][0]["text"]) for m in conversation] == [
+        ("user", "Weather in Paris?"), ("assistant", "Sunny.")]
+    assert conversation[1]["finish"] == "stop"
 
 
 def test_replay_sends_the_events_to_the_logs_signal(tmp_path):

@@ -1,60 +1,13 @@
-"""`actiontrace html`: a self-contained page, checked in headless Chromium.
-
-Chromium comes from Debian's `chromium` package. Without it the browser tests
-are skipped with the reason, unless ACTIONTRACE_REQUIRE_BROWSER=1 (CI), where a
-missing browser is a failure.
-"""
+"""`actiontrace html`: a self-contained page, checked in headless Chromium (support.browser)."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
 
 import pytest
 
+from support.browser import browse, chromium, console_errors  # noqa: F401  (chromium is a fixture)
 from support.cli_traces import build_agent_traces, new_tracer, run_cli, write_jsonl
-
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--enable-logging=stderr", "--v=0"]
-
-
-def _find_chromium() -> str | None:
-    for name in ("/usr/bin/chromium", "chromium", "chromium-browser"):
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    path = _find_chromium()
-    if path is None and os.geteuid() == 0 and shutil.which("apt-get"):
-        # Try the Debian package once; quiet, bounded.
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        subprocess.run(["apt-get", "update"], capture_output=True, timeout=300, env=env)
-        subprocess.run(["apt-get", "install", "-y", "chromium"], capture_output=True, timeout=600, env=env)
-        path = _find_chromium()
-    if path is None:
-        message = "headless Chromium not found (Debian package 'chromium'; apt-get install -y chromium)"
-        if os.environ.get("ACTIONTRACE_REQUIRE_BROWSER") == "1":
-            pytest.fail(message + " and ACTIONTRACE_REQUIRE_BROWSER=1")
-        pytest.skip(message)
-    return path
-
-
-def browse(chromium: str, page, tmp_path, *extra: str) -> subprocess.CompletedProcess:
-    profile = tmp_path / f"profile-{len(list(tmp_path.iterdir()))}"
-    return subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *extra, page.as_uri()],
-                          capture_output=True, text=True, timeout=120)
-
-
-def console_errors(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines()
-            if "CONSOLE" in line and re.search(r"Uncaught|Error|Refused", line)]
 
 
 @pytest.fixture()
