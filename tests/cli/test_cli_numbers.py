@@ -8,7 +8,6 @@ import json
 from opentelemetry.trace import SpanKind
 
 from actiontrace import _vocabulary as A
-from actiontrace.cli._render import fmt_cost, fmt_tokens
 from support.cli_traces import new_tracer, run_cli, write_jsonl
 
 T0 = 1_700_000_000_000_000_000
@@ -16,6 +15,8 @@ MS = 1_000_000
 
 
 def test_cost_format():
+    from actiontrace.cli._render import fmt_cost
+
     assert fmt_cost(None) == "-"
     assert fmt_cost(0) == "$0.00"  # recorded as free: known
     assert fmt_cost(2e-05) == "$0.000020"
@@ -29,6 +30,8 @@ def test_cost_format():
 
 
 def test_token_format():
+    from actiontrace.cli._render import fmt_tokens
+
     assert fmt_tokens(10, 0) == "10→-"
     assert fmt_tokens(0, 0) == "-→-"
     assert fmt_tokens(1200, 30) == "1,200→30"
