@@ -160,3 +160,21 @@ def test_same_named_inputs_are_told_apart(chromium, agent_traces, tmp_path):
     run_cli("html", str(tmp_path / "eu" / "traces"), str(tmp_path / "us" / "traces"), "-o", str(page), check_rc=0)
     seen, _ = probe(chromium, page, tmp_path, 'report({from: document.querySelector("main > .muted").textContent});')
     assert seen["from"].endswith("· from eu/traces, us/traces")
+
+
+def test_content_in_events_only_still_shows_the_conversation_and_the_events(chromium, tmp_path):
+    """With EVENT_ONLY the messages are in gen_ai.client.inference.operation.details events
+    (logs-*.jsonl), not on the spans: the page reads the conversation from there and lists the events."""
+    directory = write_agent_traces(tmp_path / "traces", HOSTILE, content_mode="EVENT_ONLY")
+    assert sorted(p.name.split("-")[0] for p in directory.iterdir()) == ["logs", "traces"]
+    page = tmp_path / "events.html"
+    run_cli("html", str(directory), "-o", str(page), check_rc=0)
+    seen, proc = probe(chromium, page, tmp_path, OPEN_EVERYTHING)
+    assert console_errors(proc.stderr) == []
+    assert len(seen["conversation"]) == 3 and len(seen["events"]) == 3
+    assert all(s["visible"] for s in seen["events"])
+    assert all("gen_ai.client.inference.operation.details · in: user:" in s["text"] or "in: tool:" in s["text"]
+               for s in seen["events"])
+    first_call = next(s["text"] for s in seen["conversation"] if "trail shoes" in s["text"] and "tool_calls" in s["text"])
+    assert SYSTEM_PROMPT in first_call and HOSTILE in first_call and "call search_database" in first_call
+    assert seen["pwned"] is None and seen["images"] == 0

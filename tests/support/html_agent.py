@@ -59,8 +59,12 @@ AGENT = textwrap.dedent("""
 """) % {"error": ERROR_MESSAGE, "system": SYSTEM_PROMPT}
 
 
-def write_agent_traces(directory: Path, question: str) -> Path:
+def write_agent_traces(directory: Path, question: str, *, content_mode: str | None = None) -> Path:
+    """``content_mode``: OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT (EVENT_ONLY puts the
+    messages in gen_ai.client.inference.operation.details events, logs-*.jsonl)."""
     env = {k: v for k, v in cli_env().items() if not k.startswith(("OTEL_", "ACTIONTRACE_", "OPENAI_"))}
+    if content_mode:
+        env["OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"] = content_mode
     proc = subprocess.run([sys.executable, "-c", AGENT, str(directory), question, str(EXAMPLES)], env=env,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
