@@ -70,12 +70,13 @@ def _messages(value: Any, *, output: bool = False) -> list[dict[str, Any]]:
     items = _structured(value)
     if not isinstance(items, list):
         return [{"role": "?", "parts": [{"type": "text", "text": _text(value)}]}] if value else []
-    out = []
+    out: list[dict[str, Any]] = []
     for m in items:
         if not isinstance(m, dict):
             out.append({"role": "?", "parts": [_part(m)]})
             continue
-        message = {"role": str(m.get("role") or "?"), "parts": [_part(p) for p in m.get("parts") or []]}
+        message: dict[str, Any] = {"role": str(m.get("role") or "?"),
+                                   "parts": [_part(p) for p in m.get("parts") or []]}
         if output:
             message["output"] = True
             if m.get("finish_reason"):
@@ -89,8 +90,9 @@ def _content_source(span: Span) -> dict[str, Any]:
     if any(k in span.attributes for k in _CONTENT_KEYS):
         return span.attributes
     for record in span.log_records:
-        if record.event_name == A.GEN_AI_INFERENCE_DETAILS_EVENT and any(k in record.attributes for k in _CONTENT_KEYS):
-            return record.attributes
+        attrs: dict[str, Any] = record.attributes or {}
+        if record.event_name == A.GEN_AI_INFERENCE_DETAILS_EVENT and any(k in attrs for k in _CONTENT_KEYS):
+            return attrs
     return {}
 
 
@@ -160,7 +162,7 @@ def events_section(span: Span) -> Section | None:
     return {"kind": "events", "items": items} if items else None
 
 
-def _event_attrs(event: dict) -> str:
+def _event_attrs(event: dict[str, Any]) -> str:
     attrs = event.get("attributes") or {}
     return " · ".join(f"{k}={_cut(str(v), 200)}" for k, v in attrs.items())
 

@@ -22,9 +22,12 @@ REPORT_JS = r"""
     return e;
   }
   function add(parent, child) { parent.appendChild(child); return child; }
-  function dur(ms) {
+  function dur(ms) {  // as the CLI's fmt_duration prints it
     if (ms === null || ms === undefined) return "-";
-    if (ms >= 60000) return (ms / 60000).toFixed(1) + " min";
+    if (ms >= 60000) {
+      var m = Math.floor(ms / 60000), sec = (ms / 1000 - m * 60).toFixed(1);
+      return m + "m" + (sec.length < 4 ? "0" : "") + sec + "s";
+    }
     if (ms >= 1000) return (ms / 1000).toFixed(2) + " s";
     if (ms >= 1) return ms.toFixed(1) + " ms";
     return Math.round(ms * 1000) + " \u00b5s";

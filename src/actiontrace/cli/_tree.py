@@ -89,12 +89,12 @@ class Trace:
         return sum_costs(span_cost(s) for s in self.spans)
 
 
-def span_cost(span) -> float | None:
+def span_cost(span: Span) -> float | None:
     """A span's recorded cost, None when it carries none (unpriced, or no LLM call)."""
     return span.cost_usd if span.attributes.get(A.COST_USD) is not None else None
 
 
-def sum_costs(costs) -> float | None:
+def sum_costs(costs: Iterable[float | None]) -> float | None:
     """The sum of the known costs; None when none is known (unknown is not free)."""
     known = [c for c in costs if c is not None]
     return sum(known) if known else None
