@@ -80,6 +80,8 @@ class SpanLineEncoder:
 
     def __init__(self, max_value_chars: int | None = DEFAULT_MAX_VALUE_CHARS) -> None:
         self._limit = max_value_chars if max_value_chars and max_value_chars > 0 else None
+        # The escaper for literals of _LONG characters or more; _otlp_json_orjson swaps in its own.
+        self._long = _long_string
         self._heads: dict[tuple[int, int], tuple[Any, Any, str]] = {}
         self._keys: dict[Any, str] = {}
 
@@ -95,9 +97,9 @@ class SpanLineEncoder:
                 # The marker needs no escaping: close the cut text's literal after it, so a long
                 # ASCII cut keeps _long_string's fast path despite the marker's ellipsis.
                 cut = s[:limit]
-                literal = _q(cut) if len(cut) < _LONG else _long_string(cut)
+                literal = _q(cut) if len(cut) < _LONG else self._long(cut)
                 return literal[:-1] + truncation_marker(len(s)) + '"'
-        return _q(s) if len(s) < _LONG else _long_string(s)
+        return _q(s) if len(s) < _LONG else self._long(s)
 
     def any_value(self, v: Any) -> str:
         """``AnyValue`` JSON text for one attribute value."""
@@ -145,7 +147,7 @@ class SpanLineEncoder:
         if not inner:
             parts.append("[]")
             return
-        q, limit, keys = _q, self._limit or _NO_LIMIT, self._keys
+        q, long, limit, keys = _q, self._long, self._limit or _NO_LIMIT, self._keys
         entries = []
         for k, v in inner.items():
             pre = keys.get(k)
@@ -154,7 +156,7 @@ class SpanLineEncoder:
                     keys.clear()
                 pre = keys[k] = '{"key":' + q(str(k)) + ',"value":'
             if type(v) is str and len(v) <= limit:
-                literal = q(v) if len(v) < _LONG else _long_string(v)
+                literal = q(v) if len(v) < _LONG else long(v)
                 entries.append(f'{pre}{{"stringValue":{literal}}}}}')
             else:
                 entries.append(pre + self.any_value(v) + "}")
