@@ -33,7 +33,7 @@ class JsonlSpanExporter(SpanExporter):
     either way, orjson only escapes long strings faster. ``export`` never raises: on any fault it
     drops the batch, logs (rate-limited) and returns ``FAILURE``; the next
     batch retries, so it recovers when the fault clears. Run it behind a
-    ``BatchSpanProcessor`` (each batch is one ``write``).
+    ``BatchSpanProcessor`` (a batch is a few large writes).
     """
 
     def __init__(
