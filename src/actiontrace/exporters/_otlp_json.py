@@ -167,9 +167,14 @@ class SpanLineEncoder:
                 if len(keys) >= 4096:
                     keys.clear()
                 pre = keys[k] = '{"key":' + q(str(k)) + ',"value":'
-            if type(v) is str and len(v) <= limit:
+            t = type(v)
+            if t is str and len(v) <= limit:
                 literal = q(v) if len(v) < _LONG else long(v)
                 entries.append(f'{pre}{{"stringValue":{literal}}}}}')
+            elif t is int and _INT64_MIN <= v <= _INT64_MAX:  # token counts: no any_value call
+                entries.append(f'{pre}{{"intValue":"{v}"}}}}')
+            elif t is float and v - v == 0.0:  # finite (inf - inf and NaN - NaN are NaN)
+                entries.append(f'{pre}{{"doubleValue":{v!r}}}}}')
             else:
                 entries.append(pre + self.any_value(v) + "}")
         parts += ("[", ",".join(entries), "]")
