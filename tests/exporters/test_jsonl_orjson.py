@@ -158,3 +158,22 @@ def test_without_orjson_the_exporter_uses_the_standard_encoder(tmp_path):
     (line,) = list(read_lines(str(tmp_path / "t" / name)))
     assert_valid_line(line)
     assert json.loads(line)["resourceSpans"][0]["scopeSpans"][0]["spans"][0]["name"] == "no orjson " + "é" * 200
+
+
+class _Shouting(str):
+    def __str__(self):
+        return self.upper()
+
+
+def test_cached_attribute_texts_are_shared_only_by_exact_strings():
+    # The encoder reuses the text of a repeated short string (or tuple of them) attribute;
+    # a str subclass equal to a cached value must still be written as its own str().
+    def span(value):
+        return ReadableSpan(name="s", context=SpanContext(0x5, 0x6, is_remote=False), attributes={"k": value},
+                            resource=Resource({}), start_time=1, end_time=2)
+
+    for encoder in (SpanLineEncoder(), OrjsonSpanLineEncoder()):
+        plain = [encoder.encode(span(v)) for v in ("stop", ("stop", "x"), "stop", ("stop", "x"))]
+        assert plain[0] == plain[2] and plain[1] == plain[3]
+        assert b'"STOP"' in encoder.encode(span(_Shouting("stop")))
+        assert b'"STOP"' in encoder.encode(span((_Shouting("stop"), "x")))

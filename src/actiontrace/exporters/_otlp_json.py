@@ -84,7 +84,7 @@ class SpanLineEncoder:
         self._long = _long_string
         self._heads: dict[tuple[int, int], tuple[Any, Any, str]] = {}
         self._keys: dict[Any, str] = {}
-        self._entries: dict[tuple[str, str], str] = {}
+        self._entries: dict[tuple[str, Any], str] = {}
 
     # -- values ---------------------------------------------------------------
     def _str(self, s: str) -> str:
@@ -175,6 +175,17 @@ class SpanLineEncoder:
                 entries.append(f'{pre}{{"intValue":"{v}"}}}}')
             elif t is float and v - v == 0.0:  # finite (inf - inf and NaN - NaN are NaN)
                 entries.append(f'{pre}{{"doubleValue":{v!r}}}}}')
+            elif (t is tuple and len(v) <= 8 and type(k) is str
+                  and all([type(x) is str and len(x) < short for x in v])):
+                # Short tuples of short strings repeat too (finish reasons, tool names): cached
+                # like strings (the cache stays under ~4 MB), checked element by element so
+                # only exact strings ever share an entry.
+                entry = known.get((k, v))
+                if entry is None:
+                    if len(known) >= 4096:
+                        known.clear()
+                    entry = known[(k, v)] = pre + self.any_value(v) + "}"
+                entries.append(entry)
             else:
                 entries.append(pre + self.any_value(v) + "}")
         parts += ("[", ",".join(entries), "]")
