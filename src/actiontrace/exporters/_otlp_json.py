@@ -34,7 +34,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from opentelemetry.trace import SpanKind
+from opentelemetry.trace import SpanKind, StatusCode
 
 from .. import _settings
 from .._sdk import plain_attributes, span_contents, span_fields
@@ -47,6 +47,8 @@ _INT64_MAX = 2**63 - 1
 _KIND = {kind: kind.value + 1 for kind in SpanKind}
 # Enum members hash in Python code; look them up by identity on the hot path.
 _KIND_BY_ID = {id(kind): kind.value + 1 for kind in SpanKind}
+# The status's text by the code's identity: an Enum's .value is a Python-level descriptor.
+_STATUS_TEXT_BY_ID = {id(code): ',"status":{"code":%d' % code.value for code in StatusCode}
 _HAS_IS_REMOTE = 0x100
 _IS_REMOTE = 0x200
 
@@ -213,10 +215,15 @@ class SpanLineEncoder:
             parts += [',"links":[', ",".join([self._link(link) for link in links]), "]"]
         if dropped_links:
             parts += [',"droppedLinksCount":', str(dropped_links)]
-        parts += [',"status":{"code":', str(status.status_code.value if status is not None else 0)]
-        if status is not None and status.description:
-            parts += [',"message":', self._str(status.description)]
-        parts.append("}}")
+        if status is None:
+            parts.append(',"status":{"code":0}}')
+            return
+        code = status.status_code
+        code_text = _STATUS_TEXT_BY_ID.get(id(code)) or ',"status":{"code":%d' % code.value
+        if status.description:
+            parts += [code_text, ',"message":', self._str(status.description), "}}"]
+        else:
+            parts += [code_text, "}}"]
 
     def _event(self, event: Any) -> str:
         text = (
