@@ -18,7 +18,8 @@ Why it is safe:
   whose last byte is not a newline, the writer terminates that line first, so
   the fragment stays a single bad line that ``read_lines`` skips with a warning
   (``_torn_lines``).
-- Nothing is queued on failure: a batch that cannot be written is dropped and
+- Nothing is queued on failure: a batch that cannot be written is dropped (from
+  the failing write on: the pieces before it are in the file) and
   ``write_lines`` returns ``False``; the next call retries from scratch
   (re-creating the directory, re-opening the file), so the writer recovers by
   itself when the fault clears.
