@@ -1,10 +1,12 @@
 """Spans per second written to a file: JsonlSpanExporter vs the SDK's ConsoleSpanExporter.
 
 Also measures the alternative encoding route (official OTLP protobuf encoder +
-protobuf JSON + hex/enum fix-up) and, when installed, orjson, so the choice of
-encoder stays a measured one. Same spans, same run, same disk.
+protobuf JSON + hex/enum fix-up) and, when orjson (the ``fast`` extra) is installed, the
+exporter without it (``encoder="json"``), so the choice of encoder stays a measured one.
+Same spans, same run, same disk.
 
-    .venv/bin/python bench/jsonl_throughput.py [--spans 2000] [--batch 512] [--rounds 5]
+    .venv/bin/python bench/jsonl_throughput.py [--spans 2000] [--batch 512] [--rounds 7]
+        [--encoder auto|orjson|json]
 """
 
 from __future__ import annotations
@@ -26,7 +28,12 @@ from opentelemetry.trace import SpanKind
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src"))
 from actiontrace.exporters import JsonlSpanExporter  # noqa: E402
-from actiontrace.exporters import _otlp_json  # noqa: E402
+from actiontrace.exporters._jsonl import ENCODERS  # noqa: E402
+
+try:
+    from actiontrace.exporters import _otlp_json_orjson  # the fast extra's encoder
+except ImportError:
+    _otlp_json_orjson = None
 
 
 def realistic_spans(n: int):
@@ -117,6 +124,7 @@ def main() -> None:
     ap.add_argument("--spans", type=int, default=2000)
     ap.add_argument("--batch", type=int, default=512)
     ap.add_argument("--rounds", type=int, default=7)
+    ap.add_argument("--encoder", choices=ENCODERS, default="auto", help="JsonlSpanExporter(encoder=...)")
     args = ap.parse_args()
     spans = realistic_spans(args.spans)
     with tempfile.TemporaryDirectory() as tmp:
@@ -125,25 +133,16 @@ def main() -> None:
 
         contenders = [
             ("ConsoleSpanExporter (SDK, to file)", console),
-            ("JsonlSpanExporter", JsonlSpanExporter),
+            ("JsonlSpanExporter", lambda d: JsonlSpanExporter(d, encoder=args.encoder)),
             ("proto encoder + MessageToDict + fix-up", lambda d: ProtoRouteExporter(os.path.join(d, "p.jsonl"))),
         ]
+        if args.encoder != "json" and _otlp_json_orjson is not None:  # what the fast extra's orjson buys
+            contenders.insert(2, ("JsonlSpanExporter (encoder=json)", lambda d: JsonlSpanExporter(d, encoder="json")))
         rows = run_all(contenders, spans, args.batch, args.rounds, tmp)
-        try:
-            import orjson
-        except ImportError:
-            orjson = None
-        if orjson is not None:  # does orjson's string escaping pay? (measured: no)
-            saved = _otlp_json._q
-            _otlp_json._q = lambda text: orjson.dumps(text).decode()
-            try:
-                os.mkdir(os.path.join(tmp, "o"))
-                rows += run_all([("JsonlSpanExporter (orjson escaping)", JsonlSpanExporter)], spans, args.batch,
-                                args.rounds, os.path.join(tmp, "o"))
-            finally:
-                _otlp_json._q = saved
+        chosen = type(JsonlSpanExporter(os.path.join(tmp, "probe"), encoder=args.encoder).encoder).__name__
     console_times = rows[0][3]
     print(f"{args.spans} spans, batch {args.batch}, best of {args.rounds}; 15 attributes, 1 event, 2x1KB strings")
+    print(f"JsonlSpanExporter(encoder={args.encoder!r}) uses {chosen}")
     print("x console: the median over rounds of the console's time / this exporter's time in the same round")
     print(f"{'exporter':42} {'spans/s':>10} {'x console':>10} {'bytes/span':>11}")
     for name, rate, size, elapsed in rows:

@@ -61,6 +61,25 @@ def test_span_contents_of_a_subclass_with_its_own_property_takes_the_public_path
     assert _sdk.span_contents(copy) == _sdk.public_span_contents(copy)
 
 
+def test_span_fields_read_the_sdk_fields_directly_and_match_the_properties():
+    span = _ended_span(max_attributes=1, max_events=1, max_links=1)
+    assert _sdk.span_fields_are_direct(span)
+    assert _sdk.span_fields(span) == _sdk.public_span_fields(span)
+    assert _sdk.span_fields(span)[-3:] == (span.dropped_attributes, span.dropped_events, span.dropped_links)
+
+
+def test_span_fields_of_a_subclass_with_its_own_property_take_the_public_path():
+    class Renamed(ReadableSpan):
+        @property
+        def name(self):
+            return "renamed"
+
+    span = _ended_span()
+    copy = Renamed(name=span.name, context=span.context, attributes=span.attributes)
+    assert not _sdk.span_fields_are_direct(copy)
+    assert _sdk.span_fields(copy)[2] == "renamed"
+
+
 def test_plain_attributes_is_the_dict_behind_bounded_attributes():
     attrs = _ended_span().attributes
     store = BoundedAttributes(maxlen=None, attributes=dict(attrs), immutable=True)

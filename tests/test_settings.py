@@ -227,6 +227,15 @@ def test_fallback_variables(monkeypatch):
     assert S.OTLP_TRACES_PROTOCOL.read() == "http/protobuf"
 
 
+def test_the_jsonl_delay_is_short_by_default_and_positive(monkeypatch):
+    monkeypatch.delenv("ACTIONTRACE_JSONL_DELAY_MS", raising=False)
+    assert S.JSONL_DELAY_MS.read() == 500
+    monkeypatch.setenv("ACTIONTRACE_JSONL_DELAY_MS", "1500")
+    assert S.JSONL_DELAY_MS.read() == 1500
+    with pytest.raises(ValueError, match="ACTIONTRACE_JSONL_DELAY_MS must be 1 or more"):
+        S.JSONL_DELAY_MS.parse("0", S.JSONL_DELAY_MS.env)
+
+
 def test_accessors_for_the_genai_modules(monkeypatch, tmp_path):
     monkeypatch.setenv("ACTIONTRACE_PRICES_FILE", str(tmp_path / "prices.json"))
     assert S.prices_file() == str(tmp_path / "prices.json")

@@ -82,6 +82,66 @@ def span_contents_are_direct(span: Any) -> bool:
     return (type(getattr(attrs, "_dict", None)) is dict and hasattr(events, "_dq") and hasattr(links, "_dq"))
 
 
+# --- an ended span's scalar fields ---------------------------------------------------------
+# Each of ``name``, ``kind``, ``parent``, ``start_time``... is a Python-level property, and the
+# three ``dropped_*`` ones do an ``isinstance`` on top: about a tenth of the JSONL encoder's
+# instructions a span went into reading them. Where the span's class keeps the SDK's
+# properties (and its ``get_span_context``), the fields behind them are read directly.
+
+_FIELD_NAMES = ("name", "kind", "parent", "start_time", "end_time", "status", "dropped_attributes",
+                "dropped_events", "dropped_links")
+_field_classes: dict[type, bool] = {}  # span class -> keeps the SDK's scalar properties
+_sdk_span_types: tuple | None = None
+
+
+def _keeps_sdk_fields(cls: type) -> bool:
+    global _sdk_span_types
+    from opentelemetry.sdk.trace import ReadableSpan, Span
+    from opentelemetry.sdk.util import BoundedList
+
+    _sdk_span_types = (BoundedAttributes, BoundedList)
+    own_context = (ReadableSpan.get_span_context, Span.get_span_context)
+    try:
+        keeps = (all(getattr(cls, n) is getattr(ReadableSpan, n) for n in _FIELD_NAMES)
+                 and getattr(cls, "get_span_context") in own_context)
+    except AttributeError:
+        keeps = False
+    _field_classes[cls] = keeps
+    return keeps
+
+
+def public_span_fields(span: Any) -> tuple:
+    """(context, parent, name, kind, start, end, status, dropped attributes/events/links)
+    through the public API: the fallback."""
+    return (span.get_span_context(), span.parent, span.name, span.kind, span.start_time, span.end_time,
+            span.status, span.dropped_attributes, span.dropped_events, span.dropped_links)
+
+
+def span_fields(span: Any) -> tuple:
+    """What ``public_span_fields`` returns, read from the SDK's fields where they are its own."""
+    keeps = _field_classes.get(type(span))
+    if keeps is None:
+        keeps = _keeps_sdk_fields(type(span))
+    if not keeps:
+        return public_span_fields(span)
+    # Fast path: plain attribute reads instead of eleven property calls.
+    try:
+        attrs, events, links = span._attributes, span._events, span._links
+        bounded_attrs, bounded_list = _sdk_span_types  # type: ignore[misc]
+        return (span._context, span._parent, span._name, span._kind, span._start_time, span._end_time,
+                span._status, attrs.dropped if isinstance(attrs, bounded_attrs) else 0,
+                events.dropped if isinstance(events, bounded_list) else 0,
+                links.dropped if isinstance(links, bounded_list) else 0)
+    except AttributeError:  # the SDK renamed its fields
+        return public_span_fields(span)
+
+
+def span_fields_are_direct(span: Any) -> bool:
+    """Whether ``span_fields(span)`` takes the fast path (for the canary)."""
+    return _keeps_sdk_fields(type(span)) and all(
+        hasattr(span, "_" + n) for n in ("context", "parent", "name", "kind", "start_time", "end_time", "status"))
+
+
 # --- a starting span's attributes ----------------------------------------------------------
 
 def add_to_starting_span(span: Any, stamps: dict[str, Any]) -> bool:

@@ -253,6 +253,10 @@ BSP_MAX_QUEUE_SIZE = Setting("OTEL_BSP_MAX_QUEUE_SIZE", parse_positive_int, None
                              "the SDK's batch queue size; also the JSONL queue's unless set apart")
 JSONL_QUEUE_SIZE = Setting("ACTIONTRACE_JSONL_QUEUE_SIZE", parse_positive_int, 8192,
                            "spans the JSONL batch queue holds before it drops", fallback=BSP_MAX_QUEUE_SIZE)
+# Short, so `actiontrace tail` shows a span about half a second after it ends (the SDK's 5 s
+# lagged 3-5 s); the SDK's own delay variable still governs the OTLP branch.
+JSONL_DELAY_MS = Setting("ACTIONTRACE_JSONL_DELAY_MS", parse_positive_int, 500,
+                         "milliseconds the JSONL batch waits before it writes its spans")
 ATTRIBUTE_VALUE_LENGTH_LIMIT = Setting("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", parse_non_negative_int, None,
                                        "JSONL files cut longer string values (0: no limit; unset: 65536)")
 

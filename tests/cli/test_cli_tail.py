@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import time
 
 from support.cli_traces import SRC, cli_env, run_cli
 
@@ -67,3 +68,50 @@ def test_tail_once_reads_existing_files(tmp_path):
                    check=True, timeout=60, env=cli_env(), capture_output=True)
     out = run_cli("tail", str(directory), "--once", "--no-io", check_rc=0).stdout
     assert out.count("trace ") == 4
+
+
+# A live agent: configure() as a user calls it, one span, then it keeps running (no shutdown,
+# so no flush at exit: only the JSONL batch's own schedule puts the span on disk).
+LIVE_AGENT = textwrap.dedent("""
+    import sys, time
+    import actiontrace
+    from opentelemetry import trace
+    actiontrace.configure(jsonl_path=sys.argv[1], metrics=False, handle_signals=False)
+    with trace.get_tracer("live").start_as_current_span("live-agent-step"):
+        pass
+    print("span ended", flush=True)
+    time.sleep(120)
+""")
+
+
+def test_tail_prints_a_live_agents_span_soon_after_it_ends(tmp_path):
+    directory = tmp_path / "traces"
+    directory.mkdir()
+    env = cli_env()
+    env.pop("ACTIONTRACE_JSONL_DELAY_MS", None)  # the default is what this test is about
+    errors = tmp_path / "stderr"
+    with open(errors, "w") as err_file:
+        tail = subprocess.Popen([sys.executable, "-m", "actiontrace", "tail", str(directory), "--interval", "0.05",
+                                 "--max-traces", "1", "--from-start", "--exit-after", "60", "--no-io"],
+                                stdout=subprocess.PIPE, stderr=err_file, text=True, env=env)
+        agent = subprocess.Popen([sys.executable, "-c", LIVE_AGENT, str(directory)], stdout=subprocess.PIPE,
+                                 stderr=err_file, text=True, env=env)
+        try:
+            assert agent.stdout.readline() == "span ended\n", errors.read_text()
+            ended = time.monotonic()
+            line = tail.stdout.readline()
+            printed = time.monotonic()
+            assert agent.poll() is None  # still running: nothing was flushed by an exit
+            rest = tail.stdout.read()  # tail stops after its one trace
+            tail.wait(timeout=60)
+        finally:
+            for proc in (agent, tail):
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+    assert tail.returncode == 0, errors.read_text()
+    assert line.startswith("trace "), line + rest
+    assert "live-agent-step" in line + rest
+    # Generous: the 500 ms batch delay plus polling and start-up, where the SDK's 5 s default
+    # showed the span 3-5 s late. Not a benchmark.
+    assert printed - ended < 2.0, printed - ended

@@ -18,15 +18,16 @@ from opentelemetry.trace import Link, NonRecordingSpan, SpanContext, SpanKind, S
 from opentelemetry.trace import TraceState, set_span_in_context
 from opentelemetry.sdk.trace.export import SpanExportResult
 
-from actiontrace.exporters import JsonlSpanExporter, iter_spans_from_line, read_lines
+from actiontrace.exporters import iter_spans_from_line, read_lines
 from actiontrace._vocabulary import truncation_marker
+from support.jsonl_encoders import encoder, exporter  # noqa: F401 (encoder: autouse fixture)
 from support.otlp_json_validator import assert_valid_line, compare_with_sdk_span, spans_from_line, to_proto, validate_line
 
 
 def _pipeline(tmp_path, **kw):
     """Provider -> (in-memory exporter, JSONL exporter); never the global provider."""
     memory = InMemorySpanExporter()
-    jsonl = JsonlSpanExporter(tmp_path / "traces", **kw)
+    jsonl = exporter(tmp_path / "traces", **kw)
     provider = TracerProvider(resource=Resource.create({"service.name": "enc-test"}, schema_url="https://opentelemetry.io/schemas/1.26.0"))
     provider.add_span_processor(SimpleSpanProcessor(memory))
     provider.add_span_processor(SimpleSpanProcessor(jsonl))
@@ -209,7 +210,7 @@ def test_long_ascii_values_with_escapes_are_cut_with_the_marker(tmp_path):
 def test_env_attribute_length_limit_is_the_default(tmp_path, monkeypatch):
     provider = TracerProvider()  # built before the variable: the SDK itself does not cut
     monkeypatch.setenv("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "10")
-    jsonl = JsonlSpanExporter(tmp_path / "traces")
+    jsonl = exporter(tmp_path / "traces")
     provider.add_span_processor(SimpleSpanProcessor(jsonl))
     provider.get_tracer("t").start_span("s", attributes={"v": "x" * 50}).end()
     provider.shutdown()
@@ -273,7 +274,7 @@ def test_long_strings_of_every_kind_round_trip_exactly(tmp_path):
 
 def test_spans_over_the_sdk_limits_keep_their_dropped_counts(tmp_path):
     memory = InMemorySpanExporter()
-    jsonl = JsonlSpanExporter(tmp_path / "traces")
+    jsonl = exporter(tmp_path / "traces")
     limits = SpanLimits(max_span_attributes=2, max_events=1, max_links=1, max_event_attributes=1,
                         max_link_attributes=1)
     provider = TracerProvider(span_limits=limits)
@@ -336,7 +337,7 @@ def test_validator_rejects_the_generic_protobuf_json_mapping(tmp_path):
 
 
 def test_batch_processor_many_spans_all_lines_valid(tmp_path):
-    jsonl = JsonlSpanExporter(tmp_path / "traces")
+    jsonl = exporter(tmp_path / "traces")
     provider = TracerProvider()
     provider.add_span_processor(BatchSpanProcessor(jsonl, max_export_batch_size=64))
     tracer = provider.get_tracer("bsp")
@@ -366,7 +367,7 @@ class _FilteringSpan(ReadableSpan):
 
 
 def test_subclass_attributes_property_is_respected(tmp_path):
-    jsonl = JsonlSpanExporter(tmp_path / "traces")
+    jsonl = exporter(tmp_path / "traces")
     span = _FilteringSpan(name="s", context=SpanContext(1, 2, False), attributes={"hidden": "secret", "shown": 1},
                           start_time=1, end_time=2)
     assert jsonl.export([span]) == SpanExportResult.SUCCESS
@@ -380,7 +381,7 @@ def test_behind_the_redacting_processor_no_secret_reaches_the_file(tmp_path):
     from actiontrace.redaction import RedactingSpanProcessor
 
     secret = "sk-proj-" + "".join(chr(97 + (i * 7) % 26) for i in range(40))  # built at test time
-    jsonl = JsonlSpanExporter(tmp_path / "traces")
+    jsonl = exporter(tmp_path / "traces")
     provider = TracerProvider()
     provider.add_span_processor(RedactingSpanProcessor(SimpleSpanProcessor(jsonl)))
     provider.get_tracer("t").start_span("s", attributes={"api_key": secret, "note": f"key={secret}"}).end()

@@ -7,9 +7,10 @@ beyond ``max_files`` / ``max_days`` (names and retention: ``_rotation``). It is 
 every JSONL exporter in the package; it knows nothing about spans.
 
 Why it is safe:
-- Each batch is joined into one buffer and written with a single ``os.write``
-  on an ``O_APPEND`` descriptor. The kernel serialises appends to a local file,
-  so writers in several processes never interleave parts of lines (not on NFS).
+- Each batch is written as whole lines, in ``os.write`` calls of about 64 KB on an
+  ``O_APPEND`` descriptor. The kernel serialises appends to a local file, so writers
+  in several processes never interleave parts of lines (not on NFS); lines of two
+  batches may alternate, a line is never split.
 - There is no user-space buffer: once ``write_lines`` returns ``True`` the data
   is in the kernel and survives a crash of the process; ``fsync="batch"`` also
   makes it survive power loss.
@@ -17,7 +18,8 @@ Why it is safe:
   whose last byte is not a newline, the writer terminates that line first, so
   the fragment stays a single bad line that ``read_lines`` skips with a warning
   (``_torn_lines``).
-- Nothing is queued on failure: a batch that cannot be written is dropped and
+- Nothing is queued on failure: a batch that cannot be written is dropped (from
+  the failing write on: the pieces before it are in the file) and
   ``write_lines`` returns ``False``; the next call retries from scratch
   (re-creating the directory, re-opening the file), so the writer recovers by
   itself when the fault clears.
@@ -40,6 +42,7 @@ from ._torn_lines import tail_is_torn
 logger = logging.getLogger("actiontrace.exporters")
 
 FSYNC_POLICIES = ("never", "batch")
+_PIECE = 64 * 1024  # bytes per write, whole lines (a longer line goes alone)
 
 
 class _FaultLog:
@@ -209,15 +212,26 @@ class RotatingJsonlWriter:
                     j += 1
             else:
                 j = n
-            chunk = list(lines[i:j])
-            chunk.append(b"")  # trailing newline without a second copy of the batch
-            if self._needs_newline:
-                chunk.insert(0, b"")  # end a line a failed write left unterminated
-            data = b"\n".join(chunk)
-            self._write_all(data)
+            self._write_lines_in_pieces(lines, i, j)
             i = j
         if self.fsync == "batch" and self._fd is not None:
             os.fsync(self._fd)
+
+    def _write_lines_in_pieces(self, lines: Sequence[bytes], i: int, j: int) -> None:
+        # Whole lines per write, about _PIECE bytes each: measured, a 2 MB write costs the
+        # kernel ~7x more per byte than 64 KB ones (the joined buffer no longer sits in the
+        # CPU cache the copy reads it from), which was a third of the exporter's time.
+        while i < j:
+            k, size = i + 1, len(lines[i]) + 1
+            while k < j and size + len(lines[k]) < _PIECE:
+                size += len(lines[k]) + 1
+                k += 1
+            piece = list(lines[i:k])
+            piece.append(b"")  # trailing newline without a second copy of the lines
+            if self._needs_newline:
+                piece.insert(0, b"")  # end a line a failed write left unterminated
+            self._write_all(b"\n".join(piece))
+            i = k
 
     def _write_all(self, data: bytes) -> None:
         view = memoryview(data)

@@ -305,9 +305,11 @@ def _processors(o: _Options, path: str | None, endpoint: str | None, protocol: s
     if path is not None:
         from ..exporters import JsonlSpanExporter
 
-        # The local record of truth: a deeper queue than the SDK default rides out bursts.
+        # The local record of truth: a deeper queue than the SDK default rides out bursts,
+        # and a short delay keeps `actiontrace tail` close behind the agent.
         processors.append(BatchSpanProcessor(RedactingSpanExporter(JsonlSpanExporter(path)),
-                                             max_queue_size=S.JSONL_QUEUE_SIZE.read()))
+                                             max_queue_size=S.JSONL_QUEUE_SIZE.read(),
+                                             schedule_delay_millis=S.JSONL_DELAY_MS.read()))
     if endpoint:
         from ..exporters._otlp import otlp_span_processor
 
