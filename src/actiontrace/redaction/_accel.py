@@ -103,8 +103,7 @@ class HyperscanNeedles:
 
         db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         db.compile(expressions=list(patterns), ids=list(range(len(patterns))), elements=len(patterns),
-                   flags=[hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_DOTALL]
-                   * len(patterns))
+                   flags=[hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_CASELESS] * len(patterns))
         self._db = db
         self._scan = db.scan
         self._terminated = hyperscan.ScanTerminated
@@ -150,11 +149,8 @@ class Accelerator:
     path") until a database is ready; with ``background=True`` the database is compiled
     in a daemon thread, so the first spans never wait for it."""
 
-    def __init__(self, needles: Iterable[str], table: bytes, delete: bytes, *, background: bool,
-                 gates: Iterable[bytes] = ()) -> None:
-        # ``gates``: Hyperscan forms of the redactor's Python gates, answered in the same scan
-        self.patterns = tuple(sorted({needle_pattern(n, table, delete) for n in minimal_needles(needles, delete)}
-                                     | set(gates)))
+    def __init__(self, needles: Iterable[str], table: bytes, delete: bytes, *, background: bool) -> None:
+        self.patterns = tuple(sorted({needle_pattern(n, table, delete) for n in minimal_needles(needles, delete)}))
         self.search: Callable[[str], Optional[bool]] = _not_ready
         self.error: Optional[BaseException] = None
         with _cache_lock:
@@ -177,8 +173,7 @@ def _not_ready(_text: str) -> None:
     return None
 
 
-def build(engine: str, needles: list[str], table: bytes, delete: bytes,
-          gates: Iterable[bytes] = ()) -> tuple[str, Optional[Accelerator]]:
+def build(engine: str, needles: list[str], table: bytes, delete: bytes) -> tuple[str, Optional[Accelerator]]:
     """``(engine in use, accelerator or None for pure Python)``. ``auto`` compiles in the
     background and silently keeps pure Python when Hyperscan is missing or fails;
     ``hyperscan`` compiles now and raises if it cannot."""
@@ -189,7 +184,7 @@ def build(engine: str, needles: list[str], table: bytes, delete: bytes,
     if engine == "auto" and not available():
         return "re", None
     try:
-        return "hyperscan", Accelerator(needles, table, delete, background=engine == "auto", gates=gates)
+        return "hyperscan", Accelerator(needles, table, delete, background=engine == "auto")
     except Exception:
         if engine == "hyperscan":
             raise

@@ -15,10 +15,6 @@ _TOKEN_PCT = re.compile(r"%[0-9A-Fa-f]{2}|\+|\\u00[0-7][0-9A-Fa-f]|\\/")
 _TOKEN = re.compile(r"\\u00[0-7][0-9A-Fa-f]|\\/")
 
 
-# ``encoded`` as Hyperscan patterns (caseless: a superset), for the accelerated prefilter.
-ENCODED_HYPERSCAN = (rb"%[0-9a-f]{2}", rb"\\u00[0-7][0-9a-f]", rb"\\/")
-
-
 def encoded(text: str) -> bool:
     """Whether ``text`` holds an encoded character worth decoding (cheap: two memchr first)."""
     return ("%" in text and _PERCENT.search(text) is not None) or ("\\" in text and _ESCAPE.search(text) is not None)

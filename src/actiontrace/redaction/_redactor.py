@@ -118,9 +118,6 @@ class Redactor(StructureRedaction):
         ]
         needles: list[str] = []
         gates: list[Callable[[str], bool]] = []
-        # gates the accelerator's scan answers for, and the Hyperscan form of each
-        folded: list[Callable[[str], bool]] = []
-        gate_patterns: list[bytes] = list(_encodings.ENCODED_HYPERSCAN)
         self._parts: list[str] = []
         self._groups: dict[str, _Compiled] = {}
         literals: dict[str, list[tuple[Rule, re.Pattern]]] = {}
@@ -135,22 +132,18 @@ class Redactor(StructureRedaction):
             needles.extend(r.needles)
             if r.gate is not None:
                 gates.append(r.gate)
-                if r.gate_hyperscan:
-                    folded.append(r.gate)
-                    gate_patterns.extend(r.gate_hyperscan)
         self._literals = literals
         self._literal_rx = (re.compile("|".join(map(re.escape, sorted(literals, key=len, reverse=True))))
                             if literals else None)
         needles.extend(self._add_key_value_rule())
         gates.append(_encodings.encoded)
-        folded.append(_encodings.encoded)
         extra_rx = self._add_extra_patterns(extra_patterns)
 
         self._needles = _needle_regex(needles)
         self._needle_list = list(needles)
         if any(_JOIN in n for n in needles):
             raise ValueError("a key or needle must not contain a line break")
-        self.engine, self._accel = _accel.build(engine, needles, _TABLE, _DELETE, gate_patterns)
+        self.engine, self._accel = _accel.build(engine, needles, _TABLE, _DELETE)
         # One gate pass over all of a span's strings joined is as exact as one per string,
         # except for user patterns (their anchors, e.g. ``$``, see the join): those keep
         # the per-string path.
@@ -160,8 +153,6 @@ class Redactor(StructureRedaction):
             extra_gate = re.compile("|".join(extra_rx))
             gates.append(lambda s: extra_gate.search(s) is not None)
         self._gates = tuple(gates)
-        # what is left to ask once the accelerator's scan said no
-        self._accel_gates = tuple(g for g in gates if g not in folded) if self._accel is not None else self._gates
         self._full = re.compile("|".join(self._parts))
         del self._parts
         self.rule_ids: tuple[str, ...] = _dedupe(
@@ -238,16 +229,13 @@ class Redactor(StructureRedaction):
     # ------------------------------------------------------------------ text
     def might_contain_secret(self, text: str) -> bool:
         """The prefilter alone: False means no rule can fire on ``text``."""
-        gates = self._gates
         if self._needles is not None:
             hit = self._accel.search(text) if self._accel is not None else None
             if hit is None:
                 hit = self._needles.search(_translate(text)[::-1]) is not None
-            elif not hit:
-                gates = self._accel_gates  # the scan answered for the folded gates too
             if hit:
                 return True
-        for gate in gates:
+        for gate in self._gates:
             if gate(text):
                 return True
         return False

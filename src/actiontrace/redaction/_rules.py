@@ -174,9 +174,6 @@ class Rule:
     flags: int = 0
     # Cheap Python-level gate used instead of needles (rules with no literal anchor).
     gate: Optional[Callable[[str], bool]] = field(default=None, compare=False)
-    # The gate as Hyperscan patterns (caseless, ``.`` matching newlines) that match wherever
-    # it says True: the accelerated prefilter then answers for it in its one scan.
-    gate_hyperscan: tuple[bytes, ...] = field(default=(), compare=False)
 
 
 _B = r"(?<![A-Za-z0-9_-])"  # token start: not glued to a longer word
@@ -261,7 +258,6 @@ RULES: tuple[Rule, ...] = (
         r"@(?=[A-Za-z0-9.\[\]_-]+(?![A-Za-z0-9.\[\]_@-]))",
         (),
         gate=lambda s: "@" in s and "://" in s,
-        gate_hyperscan=(rb"://.*@", rb"@.*://"),
     ),
     # --- opt-in PII
     Rule("email", r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}",

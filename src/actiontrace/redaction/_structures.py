@@ -213,7 +213,7 @@ class StructureRedaction:
         joined = _JOIN.join(texts)
         accel = self._accel
         if accel is not None and accel.search(joined) is False:  # the usual answer, one call
-            for gate in self._accel_gates:
+            for gate in self._gates:
                 if gate(joined):
                     return False
             return True
