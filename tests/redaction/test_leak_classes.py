@@ -46,6 +46,31 @@ def test_capture_redacts_before_its_final_cut(monkeypatch):
             json.loads(out)
 
 
+class _Config:
+    """Captured through its repr (no JSON form), a key or a value alike."""
+
+    def __init__(self, dsn: str) -> None:
+        self.dsn = dsn
+
+    def __repr__(self) -> str:
+        return f"Config(url={self.dsn!r})"
+
+
+def test_a_repr_is_redacted_before_it_is_cut(monkeypatch):
+    password = _fill(random.Random(9), "{a:18}")
+    dsn = f"postgres://admin:{password}@db.internal:5432/app"
+    start = len("Config(url='")
+    for limit in range(start + 17, start + len(dsn)):  # a cut anywhere in the password
+        monkeypatch.setattr(_capture.settings, "max_string", limit)
+        out = _capture.to_json({"cfg": _Config(dsn)})
+        assert not _leaked(password, out), (limit, out)
+        assert "truncated" in out
+    # as a mapping key, cut at 200 characters
+    pad = "x" * (200 - start - 17 - 9)
+    out = _capture.to_json({_Config(f"postgres://admin:{pad}{password}@db.internal/app"): 1})
+    assert not _leaked(password, out), out
+
+
 def test_the_encoder_redacts_before_it_cuts():
     key = "sk-proj-" + _fill(random.Random(4), "{u:100}")
     encoder = SpanLineEncoder(max_value_chars=60)

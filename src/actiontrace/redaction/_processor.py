@@ -89,7 +89,13 @@ class RedactingSpanProcessor(SpanProcessor):
 
     def redact_span(self, span: ReadableSpan) -> ReadableSpan:
         """The span itself when nothing needs redacting, else a redacted copy."""
-        return redact_span(span, self._redactor, self._max_value_len)
+        # The common case inlined (one frame less per span): the same test as redact_span's.
+        r = self._redactor or default_redactor()
+        attrs, events, links = span_contents(span)
+        if (not events and not links and not self._max_value_len and r._resource_last[1] is span.resource
+                and not span.status.description and (not attrs or r.nothing_to_redact(attrs))):
+            return span
+        return redact_span(span, r, self._max_value_len)
 
 
 def redacted_resource(r: Redactor, resource: Any) -> Any:

@@ -243,7 +243,8 @@ def safe_repr(v: Any, limit: int) -> str:
             return "<object (repr failed)>"
     if not isinstance(text, str):
         return f"<{type(v).__qualname__} object>"
-    return text if len(text) <= limit else text[:limit] + truncation_marker(len(text))
+    # redacted before the cut (a secret straddling it would leave its head behind)
+    return text if len(text) <= limit else _cut(text, limit)
 
 
 def _plain(v: Any, depth: int, s: Settings, match_key) -> bool:
