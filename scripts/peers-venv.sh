@@ -23,7 +23,8 @@ OTEL_1452=("opentelemetry-api==1.45.2" "opentelemetry-sdk==1.45.2" "opentelemetr
 
 packages() {
     case "$1" in
-        openllmetry) echo "traceloop-sdk==0.62.4" "${OTEL_1451[@]}" ;;
+        # traceloop.sdk imports httpx (its evaluator) without requiring it.
+        openllmetry) echo "traceloop-sdk==0.62.4" "httpx==0.29.0" "${OTEL_1451[@]}" ;;
         logfire) echo "logfire==5.4.0" "${OTEL_1452[@]}" ;;
         langfuse) echo "langfuse==5.0.4" "${OTEL_1452[@]}" ;;
         *) echo "unknown peer: $1 (openllmetry, logfire, langfuse)" >&2; return 2 ;;
