@@ -20,7 +20,8 @@ function (setups in ``peer_setups.py``):
   (session stamping, redaction, batch processor), the peer with its own setup. The
   interpreters alternate; each reports its best round of 1,000 calls, and the ratio is of the
   medians. This is what a user of each library pays per call. Targets: at most 0.5x Logfire
-  and Langfuse, 0.75x OpenLLMetry.
+  and Langfuse, 0.75x OpenLLMetry. ``--instructions 2000`` counts that pair's instructions
+  per call on the calling thread (callgrind) instead: a figure the machine's load does not move.
 """
 
 from __future__ import annotations
@@ -28,9 +29,11 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from importlib import metadata
 
@@ -50,9 +53,10 @@ def same_provider(peer: str) -> None:
              reference=f"{dist} decorator, same provider and discarding exporter").emit()
 
 
-def alone(lib: str) -> None:
+def alone(lib: str, calls: int | None = None) -> None:
     """Child of the ``as configured`` rows: the per-call time of one library's decorator with
-    that library's own setup, as one JSON line."""
+    that library's own setup, as one JSON line; with ``calls``, just that many calls after a
+    warm-up (the instruction-count child, run twice under callgrind)."""
     if lib == "actiontrace":
         import actiontrace
 
@@ -65,6 +69,10 @@ def alone(lib: str) -> None:
     def op():
         return decorated(*P.ARGS)
 
+    if calls is not None:
+        for _ in range(200 + calls):
+            op()
+        return
     rounds = 5 if H.QUICK else 15
     for _ in range(2):
         H._time_batch(op, 1000, time.perf_counter_ns)
@@ -109,6 +117,32 @@ def as_configured(peer: str) -> None:
              note=f"per-process best rounds: {spread}").emit()
 
 
+def _instructions(lib: str, calls: int) -> float:
+    """Calling-thread instructions of ``calls`` calls: the difference of two callgrind runs
+    (``calls`` and none), so start-up, setup and warm-up cancel out."""
+    counts = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (0, calls):
+            out = os.path.join(tmp, f"cg.{n}")
+            subprocess.run(["valgrind", "--tool=callgrind", "--separate-threads=yes", f"--callgrind-out-file={out}",
+                            sys.executable, __file__, "--alone", lib, "--calls", str(n)],
+                           capture_output=True, text=True, check=True, env=dict(os.environ, PYTHONHASHSEED="0"))
+            with open(out + "-01") as fh:  # thread 1: the one making the calls
+                counts.append(next(int(x.split()[1]) for x in fh if x.startswith(("summary:", "totals:"))))
+    return (counts[1] - counts[0]) / calls
+
+
+def instructions(peer: str, calls: int) -> None:
+    """The ``as configured`` pair by instruction count: does not move with the machine's load."""
+    limit = P.PEERS[peer][1]
+    ours, theirs = _instructions("actiontrace", calls), _instructions(peer, calls)
+    dist = P.PEERS[peer][0]
+    H.Result(case="peers", what=f"ours via configure() vs {dist} {metadata.version(dist)}, each as configured, "
+             "instructions", subject_ns=ours, reference_ns=theirs, ratio=ours / theirs, target=f"<= {limit:g}x",
+             passed=ours / theirs <= limit, unit="instr",
+             reference=f"callgrind, calling thread, {calls} calls after 200 (runs of {calls} minus runs of 0)").emit()
+
+
 def run_peer(peer: str) -> None:
     """Both rows for one peer; the same-provider row in a child, as its setup is global."""
     if importlib.util.find_spec(MODULES[peer]) is None:
@@ -128,11 +162,17 @@ def main() -> None:
     ap.add_argument("--peer", choices=tuple(P.PEERS), help="run this peer only")
     ap.add_argument("--same-provider", choices=tuple(P.PEERS), help=argparse.SUPPRESS)
     ap.add_argument("--alone", choices=tuple(P.PEERS) + ("actiontrace",), help=argparse.SUPPRESS)
+    ap.add_argument("--calls", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--instructions", type=int, metavar="CALLS",
+                    help="count the as-configured pair's instructions per call under callgrind instead")
     args = ap.parse_args()
     if args.same_provider:
         same_provider(args.same_provider)
     elif args.alone:
-        alone(args.alone)
+        alone(args.alone, args.calls)
+    elif args.instructions:
+        for peer in [args.peer] if args.peer else P.PEERS:
+            instructions(peer, args.instructions)
     else:
         for peer in [args.peer] if args.peer else P.PEERS:
             run_peer(peer)

@@ -147,6 +147,8 @@ def case11(quick: bool) -> list[H.Result]:
 
 
 def peers(quick: bool) -> list[H.Result]:
+    import shutil
+
     results = []
     for peer, venv in PEER_VENVS.items():
         # A no-op when the venv's stamp matches its pins and pyproject.toml.
@@ -158,9 +160,13 @@ def peers(quick: bool) -> list[H.Result]:
             results.append(H.Result("peers", peer, note=f"skipped: could not build {os.path.basename(venv)} "
                                                         f"(scripts/peers-venv.sh {peer}: {tail[0][:160]})"))
             continue
-        out, err, code = _run([os.path.join(HERE, "peers.py"), "--peer", peer],
-                              python=os.path.join(venv, "bin", "python"))
+        python = os.path.join(venv, "bin", "python")
+        out, err, code = _run([os.path.join(HERE, "peers.py"), "--peer", peer], python=python)
         results += _results(out) or [_failed("peers", f"{peer} decorator", "peers.py", out, err, code)]
+        if not quick and shutil.which("valgrind"):  # the load-independent figure of the same pair
+            out, err, code = _run([os.path.join(HERE, "peers.py"), "--peer", peer, "--instructions", "2000"],
+                                  python=python)
+            results += _results(out) or [_failed("peers", f"{peer} instructions", "peers.py", out, err, code)]
     return results
 
 
