@@ -40,4 +40,4 @@ backends:
 	bash scripts/backends-venv.sh
 
 clean:
-	rm -rf $(VENV) .venv-backends .venv-peers .venv-mcp2 .venv-anthropic0 traces build src/*.egg-info
+	rm -rf $(VENV) .venv-backends .venv-peers .venv-peer-openllmetry .venv-peer-logfire .venv-peer-langfuse .venv-mcp2 .venv-anthropic0 traces build src/*.egg-info

@@ -9,7 +9,8 @@ directory's ``cases_*.py``; 7, 8, 10, 11, 12 and 13 are the scripts of the parts
 ``mcp_overhead.py``, ``openai_agents_overhead.py``),
 whose figures are read from their output. Every ratio compares a subject with a reference
 measured in the same run; absolute times are for information (the machine is shared).
-``peers.py`` (other tracing libraries) runs under ``.venv-peers`` when that exists.
+``peers.py`` (other tracing libraries) runs once per peer under ``.venv-peer-<peer>``, which
+``scripts/peers-venv.sh`` builds when missing.
 Exit status 1 if a target is missed.
 """
 
@@ -31,7 +32,8 @@ sys.path.insert(0, HERE)
 
 import _harness as H  # noqa: E402
 
-PEERS_PYTHON = os.path.join(ROOT, ".venv-peers", "bin", "python")
+# Each peer library in its own venv (together they do not resolve), built on demand.
+PEER_VENVS = {peer: os.path.join(ROOT, f".venv-peer-{peer}") for peer in ("openllmetry", "logfire", "langfuse")}
 
 
 def _run(args: list[str], python: str = sys.executable, timeout: float = 3600) -> tuple[str, str, int]:
@@ -145,12 +147,27 @@ def case11(quick: bool) -> list[H.Result]:
 
 
 def peers(quick: bool) -> list[H.Result]:
-    if not os.path.exists(PEERS_PYTHON):
-        return [H.Result("peers", "OpenLLMetry / Logfire / Langfuse decorators",
-                         note="skipped: no .venv-peers (see bench/README.md to create it)")]
-    out, err, code = _run([os.path.join(HERE, "peers.py")], python=PEERS_PYTHON)
-    rows = _results(out)
-    return rows or [_failed("peers", "peer decorators", "peers.py", out, err, code)]
+    import shutil
+
+    results = []
+    for peer, venv in PEER_VENVS.items():
+        # A no-op when the venv's stamp matches its pins and pyproject.toml.
+        build = subprocess.run(["bash", os.path.join(ROOT, "scripts", "peers-venv.sh"), peer], cwd=ROOT,
+                               capture_output=True, text=True, timeout=1800)
+        if build.returncode != 0:
+            # The last line that is not pip warning about an index location it could not read.
+            tail = [x for x in build.stderr.strip().splitlines() if "is ignored" not in x][-1:] or ["no output"]
+            results.append(H.Result("peers", peer, note=f"skipped: could not build {os.path.basename(venv)} "
+                                                        f"(scripts/peers-venv.sh {peer}: {tail[0][:160]})"))
+            continue
+        python = os.path.join(venv, "bin", "python")
+        out, err, code = _run([os.path.join(HERE, "peers.py"), "--peer", peer], python=python)
+        results += _results(out) or [_failed("peers", f"{peer} decorator", "peers.py", out, err, code)]
+        if not quick and shutil.which("valgrind"):  # the load-independent figure of the same pair
+            out, err, code = _run([os.path.join(HERE, "peers.py"), "--peer", peer, "--instructions", "2000"],
+                                  python=python)
+            results += _results(out) or [_failed("peers", f"{peer} instructions", "peers.py", out, err, code)]
+    return results
 
 
 CASES = {
