@@ -200,6 +200,8 @@ def _fmt(value, unit: str, side: int) -> str:
         return f"{value / 1e3:.1f} µs" if value < 1e6 else f"{value / 1e6:.1f} ms"
     if unit == "spans/s":
         return f"{value:,.0f}/s"
+    if abs(value) >= 1e4:  # instruction counts: whole numbers with separators, not 1.2e+06
+        return f"{value:,.0f} {unit}"
     return f"{value:g} {unit}"
 
 
