@@ -84,11 +84,12 @@ class JsonlSpanExporter(SpanExporter):
         if self._shutdown:
             return SpanExportResult.FAILURE
         try:
-            lines = []
+            lines: list[bytes] = []
+            add, encode = lines.append, self._encoder.encode  # looked up once a batch
             with self._encode_lock:
                 for span in spans:
                     try:
-                        lines.append(self._encoder.encode(span))
+                        add(encode(span))
                     except Exception:  # one odd span must not cost the batch
                         if not self._bad_span_logged:
                             self._bad_span_logged = True

@@ -278,6 +278,8 @@ class SpanLineEncoder:
         self._span_into(parts, span)
         parts.append("]}]}]}")
         text = "".join(parts)
+        if text.isascii():  # O(1) flag check: no separators to escape, no surrogates
+            return text.encode("ascii")
         if "\u2028" in text or "\u2029" in text or "\x85" in text:
             # Valid JSON raw, but str.splitlines() breaks lines on them: escape.
             text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\u0085")
