@@ -33,6 +33,10 @@ from ._outcome import Outcome
 from ._streams import ResultTypes
 
 _SUPPRESS_HTTP = _sdk.suppress_http_key()
+try:  # the key set_span_in_context uses; an API without it falls back to the call
+    from opentelemetry.trace.propagation import _SPAN_KEY
+except ImportError:  # pragma: no cover
+    _SPAN_KEY = None
 _SUPPRESSED, _SUPPRESSED_PLAIN = _sdk.suppression_keys()
 IN_CALL = A.LLM_CALL_KEY
 
@@ -277,7 +281,10 @@ class Call:
             values[IN_CALL] = True
             if self.provider.suppress_http and _SUPPRESS_HTTP is not None:
                 values[_SUPPRESS_HTTP] = True
-            return context_api.attach(trace.set_span_in_context(self.span, Context(values)))
+            if _SPAN_KEY is None:
+                return context_api.attach(trace.set_span_in_context(self.span, Context(values)))
+            values[_SPAN_KEY] = self.span  # what set_span_in_context sets, without a second copy
+            return context_api.attach(Context(values))
         except Exception:
             log_once("genai.attach", "actiontrace: could not attach a GenAI span context")
             return None
