@@ -131,3 +131,56 @@ class DiscardExporter:
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         return True
+
+
+def callgrind_per_call(command, modes, calls: int, short: int = 100) -> dict[str, tuple[float, float]]:
+    """Instructions per call of each mode under callgrind: ``command(mode, n)`` is the argv of a
+    child making ``n`` calls; the slope between ``short`` and ``short + calls`` calls cancels
+    start-up and imports. Returns mode -> (calling thread, all threads). The redaction engine is
+    fixed (Hyperscan when installed, compiled before the first span) so the children's start-up
+    does not vary with when a background compile lands."""
+    import glob
+    import subprocess
+    import tempfile
+
+    try:
+        import hyperscan  # noqa: F401
+        engine = "hyperscan"
+    except ImportError:
+        engine = "re"
+    env = dict(os.environ, PYTHONHASHSEED="0", ACTIONTRACE_REDACTION_ENGINE=engine)
+
+    def count(mode: str, n: int) -> tuple[int, int]:
+        with tempfile.TemporaryDirectory() as tmp:
+            cmd = ["valgrind", "--tool=callgrind", "--separate-threads=yes", "--dump-instr=no",
+                   f"--callgrind-out-file={tmp}/cg.out", *command(mode, n)]
+            subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
+            totals = {}
+            for path in glob.glob(f"{tmp}/cg.out-*"):  # one file per thread; -01 is the main thread
+                with open(path) as fh:
+                    totals[path.rsplit("-", 1)[-1]] = next(int(line.split()[1]) for line in fh
+                                                           if line.startswith("summary:"))
+        return totals.get("01", 0), sum(totals.values())
+
+    per_call = {}
+    for mode in modes:  # one valgrind at a time: the machine is shared
+        (main_long, all_long), (main_short, all_short) = count(mode, short + calls), count(mode, short)
+        per_call[mode] = ((main_long - main_short) / calls, (all_long - all_short) / calls)
+    return per_call
+
+
+def instruction_lines(per_call: dict[str, tuple[float, float]], names: dict[str, str]) -> list[str]:
+    """Report lines, one per thread view: each mode's instructions per call and what it adds to
+    ``plain``; the last part, ``ratio``, is (traced - plain) / (hand - plain) when both ran."""
+    lines = []
+    for i, label in enumerate(("calling thread", "all threads")):
+        plain = per_call["plain"][i]
+        line = f"  {label:<15} plain {plain / 1e3:.1f} k"
+        for mode, name in names.items():
+            if mode in per_call:
+                added = per_call[mode][i] - plain
+                line += f"; {name} {per_call[mode][i] / 1e3:.1f} k, added {added / 1e3:.1f} k ({added / plain * 100:+.2f}%)"
+        if "traced" in per_call and "hand" in per_call:
+            line += f"; ratio {(per_call['traced'][i] - plain) / (per_call['hand'][i] - plain):.3f}"
+        lines.append(line)
+    return lines

@@ -17,6 +17,11 @@ median per call of each side, and the median over rounds of (ours - plain) / (ha
 the target being <= 1.15.
 
     .venv/bin/python bench/anthropic_overhead.py [--rounds 15] [--calls 200] [--stream]
+    .venv/bin/python bench/anthropic_overhead.py --instructions 200 [--stream]
+
+``--instructions`` counts instructions per call under callgrind instead of timing
+(``_harness.callgrind_per_call``: plain, ours, by hand; calling thread and all threads), which
+a shared machine's load does not move; the ratio printed is (ours - plain) / (hand - plain).
 """
 
 from __future__ import annotations
@@ -25,7 +30,9 @@ import argparse
 import gc
 import inspect
 import json
+import os
 import statistics
+import subprocess
 import sys
 import time
 
@@ -141,12 +148,38 @@ def measure(sides: dict, rounds: int, calls: int, batch: BatchSpanProcessor) -> 
     return times, ratios
 
 
+def instructions(args) -> None:
+    """Instructions per call of the three sides under callgrind (each in its own child)."""
+    def command(mode: str, calls: int) -> list[str]:
+        return [sys.executable, os.path.abspath(__file__), "--loop", mode, "--loop-calls", str(calls)] \
+            + ["--stream"] * args.stream
+
+    modes = ("plain", "traced") if args.stream else ("plain", "traced", "hand")
+    if "hand" in modes:  # the floor is fair only if it records what ours records
+        keys = subprocess.run(command("keys", 0), capture_output=True, text=True)
+        print(keys.stdout.strip() or keys.stderr.strip()[-300:])
+        if keys.returncode:
+            sys.exit(1)
+    per_call = H.callgrind_per_call(command, modes, args.instructions)
+    kind = "streamed" if args.stream else "not streamed"
+    print(f"instructions per call (anthropic {anthropic.__version__}, in-memory transport, {kind}):")
+    for line in H.instruction_lines(per_call, {"traced": "instrumented", "hand": "SDK span by hand"}):
+        print(line)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=5 if H.QUICK else 15)
     ap.add_argument("--calls", type=int, default=100 if H.QUICK else 200)
     ap.add_argument("--stream", action="store_true", help="create(stream=True), read to the end")
+    ap.add_argument("--instructions", type=int, metavar="CALLS", default=0,
+                    help="instead: instructions per call under callgrind over CALLS extra calls (e.g. 200)")
+    ap.add_argument("--loop", choices=("plain", "traced", "hand", "keys"), help=argparse.SUPPRESS)
+    ap.add_argument("--loop-calls", type=int, default=100, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.instructions:
+        instructions(args)
+        return 0
 
     provider, batch = pipeline()
     AnthropicInstrumentor().instrument()
@@ -172,6 +205,23 @@ def main() -> int:
         _wrappers.provider.active = False
         hand_call()
 
+    if args.loop == "keys":  # not counted: both sides must make spans with the same attribute keys
+        from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+        from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+        kept = InMemorySpanExporter()
+        provider.add_span_processor(SimpleSpanProcessor(kept))
+        ours()
+        hand()
+        mine, theirs = (sorted(span.attributes) for span in kept.get_finished_spans())
+        print("attribute keys: same" if mine == theirs else f"attribute keys differ: ours {mine}, by hand {theirs}")
+        return 0 if mine == theirs else 1
+    if args.loop:  # a child of --instructions: one side, --loop-calls calls
+        side = {"plain": plain, "traced": ours, "hand": hand}[args.loop]
+        for _ in range(args.loop_calls):
+            side()
+        provider.shutdown()
+        return 0
     sides = {"plain": plain, "ours": ours} if args.stream else {"plain": plain, "ours": ours, "hand": hand}
     times, ratios = measure(sides, args.rounds, args.calls, batch)
     _wrappers.provider.active = True

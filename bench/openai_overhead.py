@@ -48,65 +48,32 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from typing import Callable
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "src"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import openai  # noqa: E402
 from opentelemetry import trace  # noqa: E402
-from opentelemetry.sdk.trace import SpanProcessor, TracerProvider  # noqa: E402
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult  # noqa: E402
+from opentelemetry.sdk.trace import TracerProvider  # noqa: E402
+from opentelemetry.sdk.trace.export import BatchSpanProcessor  # noqa: E402
 
 from actiontrace.processors._session import SessionSpanProcessor  # noqa: E402
 from actiontrace.instrumentation.openai import OpenAIInstrumentor  # noqa: E402
 from actiontrace.redaction import RedactingSpanExporter  # noqa: E402
 
-try:  # openai 3.x is built on httpx2, earlier releases on httpx
-    import httpx2 as httpx_module
-except ImportError:  # pragma: no cover
-    import httpx as httpx_module
+from _openai_fixture import (  # noqa: E402
+    MESSAGES, Discard, Keep, ServerProcess, Switch, call_once, flush, hand_written, httpx_module, memory_client,
+    pin_cpus, recorded_bodies, timed_batch,
+)
 
 CAPTURE_ENV = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"
 COMBOS = [(stream, capture) for stream in (False, True) for capture in (False, True)]
 HTTP = "http (server subprocess)"
 MEMORY, MEMORY_BARE = "memory, realistic pipe", "memory, no processors"
 DIRECT, DIRECT_BARE = "wrapper, realistic pipe", "wrapper, no processors"
-MESSAGES = [{"role": "system", "content": "You are terse."}, {"role": "user", "content": "Say hello to the bench"}]
-
-
-class Discard(SpanExporter):
-    def __init__(self) -> None:
-        self.count = 0
-
-    def export(self, spans):
-        self.count += len(spans)
-        return SpanExportResult.SUCCESS
-
-
-class Switch(SpanProcessor):
-    """The provider's one processor: forwards to ``targets``, which the bench swaps between
-    the realistic pipeline and nothing (the global tracer provider can be set only once)."""
-
-    def __init__(self) -> None:
-        self.targets: tuple[SpanProcessor, ...] = ()
-
-    def on_start(self, span, parent_context=None):
-        for p in self.targets:
-            p.on_start(span, parent_context=parent_context)
-
-    def on_end(self, span):
-        for p in self.targets:
-            p.on_end(span)
-
-    def force_flush(self, timeout_millis: int = 30000) -> bool:
-        return all(p.force_flush(timeout_millis) for p in self.targets)
-
-    def shutdown(self) -> None:
-        for p in self.targets:
-            p.shutdown()
 
 
 @dataclass
@@ -136,25 +103,6 @@ class Row:
                 "mean_added_us": (statistics.fmean(wall_traced) - statistics.fmean(wall_plain)) * 1e6}
 
 
-def call_once(client: openai.OpenAI, stream: bool, create: Callable | None = None) -> None:
-    create = create or client.chat.completions.create
-    if stream:
-        for _ in create(model="gpt-4o-mini", messages=MESSAGES, stream=True):
-            pass
-    else:
-        create(model="gpt-4o-mini", messages=MESSAGES, temperature=0.2)
-
-
-def timed_batch(op: Callable[[], object], calls: int, out: list) -> None:
-    # Wall time is the figure; the calling thread's CPU time is kept too, since it is barely
-    # touched by other processes on a shared machine (and the instrumentation's cost is CPU).
-    clock, cpu = time.perf_counter, time.thread_time
-    for _ in range(calls):
-        start, start_cpu = clock(), cpu()
-        op()
-        out.append((clock() - start, cpu() - start_cpu))
-
-
 def measure(plain: Callable[[], object], traced: Callable[[], object], *, on: Callable[[], object],
             off: Callable[[], object], stream: bool, capture: bool, calls: int, rounds: int, section: str) -> Row:
     """Alternating timed batches of ``plain`` and ``traced``; ``on``/``off`` run untimed around
@@ -179,38 +127,6 @@ def measure(plain: Callable[[], object], traced: Callable[[], object], *, on: Ca
         if medians:
             row.rounds.append((medians[False], medians[True]))
     return row
-
-
-def flush() -> None:
-    """Untimed, after each traced batch: the export thread catches up, so no span is dropped
-    and the next batch starts from an empty queue."""
-    trace.get_tracer_provider().force_flush()
-
-
-def hand_written(create: Callable, base_url: str) -> Callable:
-    """The least a hand-written instrumentation does, around the client's own ``create``: a
-    current CLIENT span with the same ~15 attributes as ours (set at start and from the
-    response), through the same pipeline. Non-streamed calls only."""
-    tracer = trace.get_tracer("bench-hand-written")
-    server = httpx_module.URL(base_url)
-    start = {"actiontrace.span.type": "llm", "gen_ai.operation.name": "chat", "gen_ai.provider.name": "openai",
-             "gen_ai.request.model": "gpt-4o-mini", "server.address": server.host, "server.port": server.port,
-             "gen_ai.request.temperature": 0.2}
-
-    def traced(**kwargs):
-        with tracer.start_as_current_span("chat gpt-4o-mini", kind=trace.SpanKind.CLIENT, attributes=start) as span:
-            response = create(**kwargs)
-            usage = response.usage
-            span.set_attributes({
-                "gen_ai.response.id": response.id, "gen_ai.response.model": response.model,
-                "openai.response.system_fingerprint": response.system_fingerprint or "",
-                "gen_ai.response.finish_reasons": [c.finish_reason for c in response.choices],
-                "gen_ai.usage.input_tokens": usage.prompt_tokens, "gen_ai.usage.output_tokens": usage.completion_tokens,
-                "actiontrace.cost.usd": (usage.prompt_tokens * 0.15 + usage.completion_tokens * 0.6) / 1e6,
-            })
-        return response
-
-    return traced
 
 
 def client_rows(client: openai.OpenAI, instrumentor: OpenAIInstrumentor, section: str, args) -> list[Row]:
@@ -254,14 +170,6 @@ def client_rows(client: openai.OpenAI, instrumentor: OpenAIInstrumentor, section
             print_row(hand)
     instrumentor.uninstrument()
     return rows
-
-
-class Keep(SpanProcessor):
-    def __init__(self) -> None:
-        self.spans: list = []
-
-    def on_end(self, span) -> None:
-        self.spans.append(span)
 
 
 def direct_rows(client: openai.OpenAI, instrumentor: OpenAIInstrumentor, bodies: dict, section: str,
@@ -337,63 +245,6 @@ def direct_rows(client: openai.OpenAI, instrumentor: OpenAIInstrumentor, bodies:
     return rows
 
 
-# --- the server in a subprocess ------------------------------------------------------------
-
-SERVER_CPUS: set[int] | None = None  # set by pin_cpus(): the server's CPU, apart from ours
-
-
-def pin_cpus() -> str:
-    """With two CPUs or more, the server subprocess gets the last one and this process (all its
-    threads: it runs before any is started) the others, so the two never queue for one CPU."""
-    global SERVER_CPUS
-    cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
-    if len(cpus) < 2:
-        return "not pinned (one CPU)"
-    SERVER_CPUS = {cpus[-1]}
-    os.sched_setaffinity(0, set(cpus[:-1]))
-    return f"client on CPU {','.join(map(str, cpus[:-1]))}, server on CPU {cpus[-1]}"
-
-
-class ServerProcess:
-    def __enter__(self) -> str:
-        script = os.path.join(ROOT, "examples", "fake_openai_server.py")
-        cpus = SERVER_CPUS
-        pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None  # in the child, before exec
-        self.proc = subprocess.Popen([sys.executable, script], stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, text=True, preexec_fn=pin)
-        self.base_url = self.proc.stdout.readline().strip()
-        if not self.base_url.startswith("http://127.0.0.1:"):
-            self.proc.kill()
-            raise RuntimeError(f"fake server did not start: {self.base_url!r}")
-        return self.base_url
-
-    def __exit__(self, *exc: object) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
-
-
-def recorded_bodies(base_url: str) -> dict[bool, tuple[bytes, str]]:
-    """The server's raw response (body, content type) for the bench request, plain and streamed."""
-    bodies = {}
-    with httpx_module.Client() as http:
-        for stream in (False, True):
-            body = {"model": "gpt-4o-mini", "messages": MESSAGES}
-            body.update({"stream": True} if stream else {"temperature": 0.2})
-            response = http.post(f"{base_url}/chat/completions", json=body)
-            bodies[stream] = (response.content, response.headers["content-type"])
-    return bodies
-
-
-def memory_client(bodies: dict[bool, tuple[bytes, str]]) -> openai.OpenAI:
-    def handler(request):
-        stream = json.loads(request.content).get("stream") is True
-        content, content_type = bodies[stream]
-        return httpx_module.Response(200, content=content, headers={"content-type": content_type})
-
-    http = httpx_module.Client(transport=httpx_module.MockTransport(handler))
-    return openai.OpenAI(base_url="http://127.0.0.1:9/v1", api_key="bench", max_retries=0, http_client=http)
-
-
 # --- report ----------------------------------------------------------------------------------
 
 HEADER = (f"{'section':<24} {'stream':<6} {'capture':<7} {'plain med':>9} {'p90':>7} {'instr med':>9} {'p90':>7} "
@@ -428,55 +279,43 @@ def loop(args) -> None:
         else:
             client = memory_client(recorded_bodies(base_url))
         create = None
-        if args.loop in ("traced", "hand"):
+        if args.loop != "plain":
             OpenAIInstrumentor().instrument()
-        if args.loop == "hand":  # the client's own method inside a hand-written span
+        if args.loop in ("hand", "keys"):  # the client's own method inside a hand-written span
             create = hand_written(client.chat.completions.create.__wrapped__, base_url)
+        if args.loop == "keys":  # not counted: both sides must make spans with the same attribute keys
+            keep = Keep()
+            provider.add_span_processor(keep)
+            call_once(client, False)
+            call_once(client, False, create)
+            ours, hand = (sorted(span.attributes) for span in keep.spans)
+            print("attribute keys: same" if ours == hand else f"attribute keys differ: ours {ours}, by hand {hand}")
+            sys.exit(0 if ours == hand else 1)
         for _ in range(args.loop_calls):
             call_once(client, args.stream, create)
     provider.shutdown()
 
 
 def instructions(args) -> None:
-    """Instructions per call (callgrind), plain and instrumented: the slope between two loop
-    lengths, so start-up and imports cancel out. Counted for the calling thread (the call's own
-    path) and for all threads (the export thread's redaction and batching too, which in an
-    application mostly runs while the caller waits on the network). Unlike times, the counts
-    do not move with the load of a shared machine (they do not see cache misses either).
-    Slow: four runs under valgrind, about a minute each."""
-    import glob
-    import tempfile
+    """Instructions per call (callgrind), plain, instrumented and by hand (``_harness.callgrind_per_call``):
+    counted for the calling thread (the call's own path) and for all threads (the export
+    thread's redaction and batching too). Slow: six runs under valgrind, about a minute each."""
+    import _harness as H
 
-    def count(mode: str, calls: int) -> tuple[int, int]:
-        with tempfile.TemporaryDirectory() as tmp:
-            cmd = ["valgrind", "--tool=callgrind", "--separate-threads=yes",
-                   f"--callgrind-out-file={tmp}/cg.out", sys.executable,
-                   os.path.abspath(__file__), "--loop", mode, "--loop-calls", str(calls)]
-            cmd += ["--stream"] * args.stream + ["--capture"] * args.capture + ["--transport", args.transport]
-            env = dict(os.environ, PYTHONHASHSEED="0")
-            subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
-            totals = {}
-            for path in glob.glob(f"{tmp}/cg.out-*"):  # one file per thread; -01 is the main thread
-                with open(path) as fh:
-                    totals[path.rsplit("-", 1)[-1]] = next(int(line.split()[1]) for line in fh
-                                                           if line.startswith("summary:"))
-        return totals.get("01", 0), sum(totals.values())
+    def command(mode: str, calls: int) -> list[str]:
+        return ([sys.executable, os.path.abspath(__file__), "--loop", mode, "--loop-calls", str(calls),
+                 "--transport", args.transport] + ["--stream"] * args.stream + ["--capture"] * args.capture)
 
-    short, long = 100, 100 + args.instructions
     modes = ("plain", "traced") if args.stream else ("plain", "traced", "hand")
-    per_call = {}
-    for mode in modes:
-        (main_long, all_long), (main_short, all_short) = count(mode, long), count(mode, short)
-        per_call[mode] = ((main_long - main_short) / args.instructions, (all_long - all_short) / args.instructions)
+    if "hand" in modes:  # the floor is fair only if it records what ours records
+        keys = subprocess.run(command("keys", 0), capture_output=True, text=True)
+        print(keys.stdout.strip() or keys.stderr.strip()[-300:])
+        if keys.returncode:
+            sys.exit(1)
+    per_call = H.callgrind_per_call(command, modes, args.instructions)
     print(f"instructions per call ({args.transport} transport, realistic pipeline, stream={args.stream}, "
           f"capture={args.capture}):")
-    for i, label in enumerate(("calling thread", "all threads")):
-        plain = per_call["plain"][i]
-        line = f"  {label:<15} plain {plain / 1e6:.3f} M"
-        for mode, name in (("traced", "instrumented"), ("hand", "SDK span by hand")):
-            if mode in per_call:
-                added = per_call[mode][i] - plain
-                line += f"; {name} {per_call[mode][i] / 1e6:.3f} M, added {added / 1e3:.0f} k ({added / plain * 100:+.2f}%)"
+    for line in H.instruction_lines(per_call, {"traced": "instrumented", "hand": "SDK span by hand"}):
         print(line)
 
 
@@ -491,7 +330,7 @@ def main() -> int:
     parser.add_argument("--capture", action="store_true", help="with --instructions: capture on")
     parser.add_argument("--transport", choices=("memory", "http"), default="memory",
                         help="with --instructions: the client's transport (default memory)")
-    parser.add_argument("--loop", choices=("plain", "traced", "hand"), help=argparse.SUPPRESS)
+    parser.add_argument("--loop", choices=("plain", "traced", "hand", "keys"), help=argparse.SUPPRESS)
     parser.add_argument("--loop-calls", type=int, default=100, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.loop:

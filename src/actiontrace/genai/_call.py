@@ -9,6 +9,7 @@ Everything about the provider comes from the :class:`Provider` and the operation
 
 from __future__ import annotations
 
+import os
 import time
 import weakref
 from typing import Any, Callable, Protocol
@@ -32,6 +33,10 @@ from ._outcome import Outcome
 from ._streams import ResultTypes
 
 _SUPPRESS_HTTP = _sdk.suppress_http_key()
+try:  # the key set_span_in_context uses; an API without it falls back to the call
+    from opentelemetry.trace.propagation import _SPAN_KEY
+except ImportError:  # pragma: no cover
+    _SPAN_KEY = None
 _SUPPRESSED, _SUPPRESSED_PLAIN = _sdk.suppression_keys()
 IN_CALL = A.LLM_CALL_KEY
 
@@ -124,10 +129,21 @@ def _never() -> bool:
 
 
 
+_capture_seen: list = [object(), False]  # (raw value of the variable, parsed switch): parsed once per value
+_CAPTURE_ENV = _settings.GENAI_CAPTURE_MESSAGE_CONTENT.env
+
+
 def capture_from_env() -> bool:
     """The conventions' content switch, ``OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT``
-    (default off), read per call: an instrumentation's switch when none is handed to it."""
-    return _settings.genai_capture_message_content()
+    (default off), read per call: an instrumentation's switch when none is handed to it. The
+    raw value is compared per call and parsed only when it changed (parsing was most of it)."""
+    raw = os.environ.get(_CAPTURE_ENV)
+    seen = _capture_seen
+    if raw == seen[0]:
+        return seen[1]
+    on = _settings.genai_capture_message_content()
+    _capture_seen[:] = [raw, on]
+    return on
 
 
 def capture_switch(value: Any) -> Callable[[], bool]:
@@ -265,7 +281,10 @@ class Call:
             values[IN_CALL] = True
             if self.provider.suppress_http and _SUPPRESS_HTTP is not None:
                 values[_SUPPRESS_HTTP] = True
-            return context_api.attach(trace.set_span_in_context(self.span, Context(values)))
+            if _SPAN_KEY is None:
+                return context_api.attach(trace.set_span_in_context(self.span, Context(values)))
+            values[_SPAN_KEY] = self.span  # what set_span_in_context sets, without a second copy
+            return context_api.attach(Context(values))
         except Exception:
             log_once("genai.attach", "actiontrace: could not attach a GenAI span context")
             return None
