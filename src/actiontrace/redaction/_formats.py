@@ -35,9 +35,8 @@ FORMAT_RULES: tuple[Rule, ...] = (
     Rule("huggingface-org-token", _B + r"api_org_[A-Za-z0-9]{34}", ("api_org_",)),
     Rule("google-oauth-secret", _B + r"GOCSPX-" + _T + r"{28}", ("GOCSPX-",)),
     Rule("google-oauth-token", _B + r"ya29\." + _T + r"{20,}", ("ya29.",)),
-    # in context: "1//0" as a needle costs the Hyperscan scan a third more on every span
-    Rule("google-refresh-token", r"(?<![A-Za-z0-9/])1//0" + _T + r"{30,}",
-         ("refresh_token", "REFRESH_TOKEN", "refresh-token", "google_", "GOOGLE_")),
+    # bare: 30+ token characters after "1//0", so integer division in code ("1//0") is not one
+    Rule("google-refresh-token", r"(?<![A-Za-z0-9/])1//0" + _T + r"{30,}", ("1//0",), exact=True),
     # code hosting, registries, developer platforms
     Rule("gitlab-token", _B + r"gl(?:rt|dt|ptt|cbt|soat|oas|imt|ft|agent)-" + _T + r"{20,}",
          ("glrt-", "gldt-", "glptt-", "glcbt-", "glsoat-", "gloas-", "glimt-", "glft-", "glagent-")),
@@ -73,11 +72,12 @@ FORMAT_RULES: tuple[Rule, ...] = (
     Rule("discord-token", _B + r"[MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}" + _E,
          ("discord_", "Discord_", "DISCORD_", "discord:", "Discord:", "discord-", "Discord-", "discord/")),
     Rule("discord-webhook", r"discord(?:app)?\.com/api/webhooks/[0-9]+/[A-Za-z0-9_-]{40,}", ("/webhooks/",)),
-    Rule("telegram-token", r"(?<![0-9])[0-9]{8,10}:AA[A-Za-z0-9_-]{32,33}" + _E, 
-         # in context: a bare "123:AA…" folds like a UUID's "…4-aa…" in the prefilter
+    # in context: bare needles "<digit>:AA" add ten first bytes to the pure engine's trie
+    # (+9% of case 6 in callgrind instructions; docs/redaction.md)
+    Rule("telegram-token", r"(?<![0-9])[0-9]{8,10}:AA[A-Za-z0-9_-]{32,33}" + _E,
          ("org/bot", "telegram_", "Telegram_", "TELEGRAM_", "telegram:", "Telegram:", "telegram-", "Telegram-")),
     Rule("mailgun-key", _B + r"key-[0-9a-f]{32}" + _E, ("key-",)),
-    # in context: "<hex>-us" as a needle costs every UUID's dash a lookup
+    # in context: bare needles "<hex>-us" cost the pure engine as Telegram's do (+7%)
     Rule("mailchimp-key", _B + r"[0-9a-f]{32}-us[0-9]{1,2}" + _E,
          ("mailchimp_", "Mailchimp_", "MAILCHIMP_", "mailchimp:", "Mailchimp:", "mailchimp-", "mailchimp.")),
     Rule("brevo-key", _B + r"xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16}", ("xkeysib-",)),

@@ -117,6 +117,7 @@ class Redactor(StructureRedaction):
             r for r in RULES + FORMAT_RULES if r.id not in self._disabled and (self.pii or not r.pii)
         ]
         needles: list[str] = []
+        exact: set[str] = set()
         gates: list[Callable[[str], bool]] = []
         self._parts: list[str] = []
         self._groups: dict[str, _Compiled] = {}
@@ -130,6 +131,8 @@ class Redactor(StructureRedaction):
             else:
                 self._add(r.pattern, r.flags, r.id, r.validate, "value")
             needles.extend(r.needles)
+            if r.exact:
+                exact.update(r.needles)
             if r.gate is not None:
                 gates.append(r.gate)
         self._literals = literals
@@ -143,7 +146,8 @@ class Redactor(StructureRedaction):
         self._needle_list = list(needles)
         if any(_JOIN in n for n in needles):
             raise ValueError("a key or needle must not contain a line break")
-        self.engine, self._accel = _accel.build(engine, needles, _TABLE, _DELETE)
+        self.engine, self._accel = _accel.build(engine, needles, _TABLE, _DELETE,
+                                                exact - {n for r in rules if not r.exact for n in r.needles})
         # One gate pass over all of a span's strings joined is as exact as one per string,
         # except for user patterns (their anchors, e.g. ``$``, see the join): those keep
         # the per-string path.

@@ -174,6 +174,9 @@ class Rule:
     flags: int = 0
     # Cheap Python-level gate used instead of needles (rules with no literal anchor).
     gate: Optional[Callable[[str], bool]] = field(default=None, compare=False)
+    # Needles the Hyperscan scan matches byte for byte, case included (short needles such
+    # as "1//0" cost the scan far more as folded classes; the rule's own literal is exact).
+    exact: bool = False
 
 
 _B = r"(?<![A-Za-z0-9_-])"  # token start: not glued to a longer word
