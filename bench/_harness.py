@@ -169,6 +169,24 @@ def callgrind_per_call(command, modes, calls: int, short: int = 100) -> dict[str
     return per_call
 
 
+def report_instructions(command, calls: int, *, with_hand: bool, title: str) -> None:
+    """Print the instructions per call of plain, traced and (``with_hand``) hand-written calls.
+    The hand-written floor is fair only if it records what ours records: ``command("keys", 0)``
+    checks the attribute keys first and exits 1 when they differ."""
+    import subprocess
+
+    if with_hand:
+        keys = subprocess.run(command("keys", 0), capture_output=True, text=True)
+        print(keys.stdout.strip() or keys.stderr.strip()[-300:])
+        if keys.returncode:
+            sys.exit(1)
+    modes = ("plain", "traced", "hand") if with_hand else ("plain", "traced")
+    per_call = callgrind_per_call(command, modes, calls)
+    print(f"instructions per call ({title}):")
+    for line in instruction_lines(per_call, {"traced": "instrumented", "hand": "SDK span by hand"}):
+        print(line)
+
+
 def instruction_lines(per_call: dict[str, tuple[float, float]], names: dict[str, str]) -> list[str]:
     """Report lines, one per thread view: each mode's instructions per call and what it adds to
     ``plain``; the last part, ``ratio``, is (traced - plain) / (hand - plain) when both ran."""

@@ -14,7 +14,6 @@ from typing import Callable
 import openai
 from opentelemetry import trace
 from opentelemetry.sdk.trace import SpanProcessor
-from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 
 try:  # openai 3.x is built on httpx2, earlier releases on httpx
     import httpx2 as httpx_module
@@ -24,14 +23,6 @@ except ImportError:  # pragma: no cover
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MESSAGES = [{"role": "system", "content": "You are terse."}, {"role": "user", "content": "Say hello to the bench"}]
 
-
-class Discard(SpanExporter):
-    def __init__(self) -> None:
-        self.count = 0
-
-    def export(self, spans):
-        self.count += len(spans)
-        return SpanExportResult.SUCCESS
 
 
 class Switch(SpanProcessor):

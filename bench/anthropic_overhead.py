@@ -32,15 +32,14 @@ import inspect
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 
-import _harness as H  # noqa: F401  (puts src/ on the path)
+import _harness as H  # (also puts src/ on the path)
 import anthropic
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.trace import SpanKind
 
 from actiontrace.instrumentation.anthropic import AnthropicInstrumentor, _wrappers
@@ -54,13 +53,6 @@ MESSAGE = {"id": "msg_bench", "type": "message", "role": "assistant", "model": M
                                             "cache_creation_input_tokens": 0, "output_tokens": 10}}
 ASK = {"model": MODEL, "max_tokens": 256, "messages": [{"role": "user", "content": "Hello"}]}
 
-
-class Discard(SpanExporter):
-    def export(self, spans):
-        return SpanExportResult.SUCCESS
-
-    def shutdown(self):
-        pass
 
 
 def _events() -> bytes:
@@ -118,7 +110,7 @@ def pipeline() -> tuple[TracerProvider, BatchSpanProcessor]:
     """configure()'s span pipeline, exporting nowhere."""
     provider = TracerProvider()
     provider.add_span_processor(SessionSpanProcessor())
-    batch = BatchSpanProcessor(RedactingSpanExporter(Discard()), max_queue_size=65536)
+    batch = BatchSpanProcessor(RedactingSpanExporter(H.DiscardExporter()), max_queue_size=65536)
     provider.add_span_processor(batch)
     trace.set_tracer_provider(provider)
     return provider, batch
@@ -154,17 +146,9 @@ def instructions(args) -> None:
         return [sys.executable, os.path.abspath(__file__), "--loop", mode, "--loop-calls", str(calls)] \
             + ["--stream"] * args.stream
 
-    modes = ("plain", "traced") if args.stream else ("plain", "traced", "hand")
-    if "hand" in modes:  # the floor is fair only if it records what ours records
-        keys = subprocess.run(command("keys", 0), capture_output=True, text=True)
-        print(keys.stdout.strip() or keys.stderr.strip()[-300:])
-        if keys.returncode:
-            sys.exit(1)
-    per_call = H.callgrind_per_call(command, modes, args.instructions)
     kind = "streamed" if args.stream else "not streamed"
-    print(f"instructions per call (anthropic {anthropic.__version__}, in-memory transport, {kind}):")
-    for line in H.instruction_lines(per_call, {"traced": "instrumented", "hand": "SDK span by hand"}):
-        print(line)
+    H.report_instructions(command, args.instructions, with_hand=not args.stream,
+                          title=f"anthropic {anthropic.__version__}, in-memory transport, {kind}")
 
 
 def main() -> int:

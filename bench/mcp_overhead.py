@@ -39,7 +39,7 @@ from mcp.server.fastmcp import Context, FastMCP  # noqa: E402
 from mcp.shared.memory import create_connected_server_and_client_session  # noqa: E402
 from opentelemetry import propagate, trace  # noqa: E402
 from opentelemetry.sdk.trace import TracerProvider  # noqa: E402
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult  # noqa: E402
+from opentelemetry.sdk.trace.export import BatchSpanProcessor  # noqa: E402
 from opentelemetry.trace import SpanKind  # noqa: E402
 
 from actiontrace.instrumentation.mcp import MCPInstrumentor  # noqa: E402
@@ -48,14 +48,6 @@ from actiontrace.redaction import RedactingSpanExporter  # noqa: E402
 
 ARGS = {"city": "Oslo", "days": 3}
 
-
-class Discard(SpanExporter):
-    def __init__(self) -> None:
-        self.count = 0
-
-    def export(self, spans):
-        self.count += len(spans)
-        return SpanExportResult.SUCCESS
 
 
 def attributes(request_id: str) -> dict:
@@ -106,7 +98,7 @@ async def timed(op, calls: int) -> float:
 
 async def run(calls: int, rounds: int) -> dict:
     provider = TracerProvider()
-    exporter = Discard()
+    exporter = H.DiscardExporter()
     provider.add_span_processor(SessionSpanProcessor())
     provider.add_span_processor(BatchSpanProcessor(RedactingSpanExporter(exporter), max_queue_size=65536))
     trace.set_tracer_provider(provider)

@@ -46,7 +46,6 @@ import gc
 import json
 import os
 import statistics
-import subprocess
 import sys
 from dataclasses import dataclass, field
 from typing import Callable
@@ -55,6 +54,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "src"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import _harness as H  # noqa: E402
 import openai  # noqa: E402
 from opentelemetry import trace  # noqa: E402
 from opentelemetry.sdk.trace import TracerProvider  # noqa: E402
@@ -65,7 +65,7 @@ from actiontrace.instrumentation.openai import OpenAIInstrumentor  # noqa: E402
 from actiontrace.redaction import RedactingSpanExporter  # noqa: E402
 
 from _openai_fixture import (  # noqa: E402
-    MESSAGES, Discard, Keep, ServerProcess, Switch, call_once, flush, hand_written, httpx_module, memory_client,
+    MESSAGES, Keep, ServerProcess, Switch, call_once, flush, hand_written, httpx_module, memory_client,
     pin_cpus, recorded_bodies, timed_batch,
 )
 
@@ -271,7 +271,7 @@ def loop(args) -> None:
     os.environ[CAPTURE_ENV] = "true" if args.capture else "false"
     provider = TracerProvider()
     provider.add_span_processor(SessionSpanProcessor())
-    provider.add_span_processor(BatchSpanProcessor(RedactingSpanExporter(Discard())))
+    provider.add_span_processor(BatchSpanProcessor(RedactingSpanExporter(H.DiscardExporter())))
     trace.set_tracer_provider(provider)
     with ServerProcess() as base_url:
         if args.transport == "http":
@@ -300,23 +300,13 @@ def instructions(args) -> None:
     """Instructions per call (callgrind), plain, instrumented and by hand (``_harness.callgrind_per_call``):
     counted for the calling thread (the call's own path) and for all threads (the export
     thread's redaction and batching too). Slow: six runs under valgrind, about a minute each."""
-    import _harness as H
-
     def command(mode: str, calls: int) -> list[str]:
         return ([sys.executable, os.path.abspath(__file__), "--loop", mode, "--loop-calls", str(calls),
                  "--transport", args.transport] + ["--stream"] * args.stream + ["--capture"] * args.capture)
 
-    modes = ("plain", "traced") if args.stream else ("plain", "traced", "hand")
-    if "hand" in modes:  # the floor is fair only if it records what ours records
-        keys = subprocess.run(command("keys", 0), capture_output=True, text=True)
-        print(keys.stdout.strip() or keys.stderr.strip()[-300:])
-        if keys.returncode:
-            sys.exit(1)
-    per_call = H.callgrind_per_call(command, modes, args.instructions)
-    print(f"instructions per call ({args.transport} transport, realistic pipeline, stream={args.stream}, "
-          f"capture={args.capture}):")
-    for line in H.instruction_lines(per_call, {"traced": "instrumented", "hand": "SDK span by hand"}):
-        print(line)
+    H.report_instructions(command, args.instructions, with_hand=not args.stream,
+                          title=f"{args.transport} transport, realistic pipeline, stream={args.stream}, "
+                                f"capture={args.capture}")
 
 
 def main() -> int:
@@ -342,7 +332,7 @@ def main() -> int:
 
     pinned = pin_cpus()
     switch = Switch()
-    exporter = Discard()
+    exporter = H.DiscardExporter()
     realistic = (SessionSpanProcessor(), BatchSpanProcessor(RedactingSpanExporter(exporter)))
     provider = TracerProvider()
     provider.add_span_processor(switch)
