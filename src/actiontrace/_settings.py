@@ -218,6 +218,10 @@ class Setting:
     def is_set(self) -> bool:
         return bool(os.environ.get(self.env, "").strip())
 
+    def raw(self) -> str | None:
+        """The variable's text as it is, unparsed: for a caller that re-parses only on a change."""
+        return os.environ.get(self.env)
+
     def read(self) -> Any:
         """The parsed environment value; unset or empty gives the fallback's, else the default."""
         raw = os.environ.get(self.env, "").strip()

@@ -9,7 +9,6 @@ Everything about the provider comes from the :class:`Provider` and the operation
 
 from __future__ import annotations
 
-import os
 import time
 import weakref
 from typing import Any, Callable, Protocol
@@ -130,14 +129,14 @@ def _never() -> bool:
 
 
 _capture_seen: list = [object(), False]  # (raw value of the variable, parsed switch): parsed once per value
-_CAPTURE_ENV = _settings.GENAI_CAPTURE_MESSAGE_CONTENT.env
+_CAPTURE_SETTING = _settings.GENAI_CAPTURE_MESSAGE_CONTENT
 
 
 def capture_from_env() -> bool:
     """The conventions' content switch, ``OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT``
     (default off), read per call: an instrumentation's switch when none is handed to it. The
     raw value is compared per call and parsed only when it changed (parsing was most of it)."""
-    raw = os.environ.get(_CAPTURE_ENV)
+    raw = _CAPTURE_SETTING.raw()
     seen = _capture_seen
     if raw == seen[0]:
         return seen[1]
