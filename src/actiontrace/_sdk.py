@@ -23,22 +23,32 @@ from opentelemetry.attributes import BoundedAttributes
 # so the JSONL encoder and the redaction processor read them directly, wherever the span's class
 # keeps the SDK's properties (a subclass may filter what they return).
 
-_sdk_classes: dict[type, bool] = {}  # span class -> keeps the SDK's three properties
-_properties: tuple | None = None
+# span class -> (keeps the SDK's three container properties, keeps its scalar ones): what
+# span_contents and span_fields may read directly, decided once per class.
+_sdk_classes: dict[type, tuple[bool, bool]] = {}
+_FIELD_NAMES = ("name", "kind", "parent", "start_time", "end_time", "status", "dropped_attributes",
+                "dropped_events", "dropped_links")
+_sdk_span_types: tuple = ()  # (BoundedAttributes, BoundedList), filled with the first class
 
 
-def _keeps_sdk_properties(cls: type) -> bool:
-    global _properties
-    if _properties is None:
-        from opentelemetry.sdk.trace import ReadableSpan
+def _sdk_kept(cls: type) -> tuple[bool, bool]:
+    global _sdk_span_types
+    from opentelemetry.sdk.trace import ReadableSpan, Span
+    from opentelemetry.sdk.util import BoundedList
 
-        _properties = (ReadableSpan.attributes, ReadableSpan.events, ReadableSpan.links)
+    _sdk_span_types = (BoundedAttributes, BoundedList)
     try:
-        keeps = (cls.attributes, cls.events, cls.links) == _properties
+        contents = (cls.attributes, cls.events, cls.links) == (
+            ReadableSpan.attributes, ReadableSpan.events, ReadableSpan.links)
     except AttributeError:
-        keeps = False
-    _sdk_classes[cls] = keeps
-    return keeps
+        contents = False
+    try:
+        fields = (all(getattr(cls, n) is getattr(ReadableSpan, n) for n in _FIELD_NAMES)
+                  and cls.get_span_context in (ReadableSpan.get_span_context, Span.get_span_context))
+    except AttributeError:
+        fields = False
+    kept = _sdk_classes[cls] = (contents, fields)
+    return kept
 
 
 def plain_attributes(attrs: Any) -> Any:
@@ -58,11 +68,8 @@ def public_span_contents(span: Any) -> tuple[Any, Any, Any]:
 def span_contents(span: Any) -> tuple[Any, Any, Any]:
     """(attributes, events, links) of an ended span; the attributes as a plain dict when
     the SDK's own container holds them."""
-    cls = type(span)
-    sdk = _sdk_classes.get(cls)
-    if sdk is None:
-        sdk = _keeps_sdk_properties(cls)
-    if not sdk:
+    kept = _sdk_classes.get(type(span)) or _sdk_kept(type(span))
+    if not kept[0]:
         return span.attributes, span.events, span.links
     # Fast path: the containers themselves, without the copies the properties make.
     try:
@@ -76,7 +83,7 @@ def span_contents(span: Any) -> tuple[Any, Any, Any]:
 
 def span_contents_are_direct(span: Any) -> bool:
     """Whether ``span_contents(span)`` takes the fast path all the way (for the canary)."""
-    if not _keeps_sdk_properties(type(span)):
+    if not _sdk_kept(type(span))[0]:
         return False
     attrs, events, links = (getattr(span, name, None) for name in ("_attributes", "_events", "_links"))
     return (type(getattr(attrs, "_dict", None)) is dict and hasattr(events, "_dq") and hasattr(links, "_dq"))
@@ -88,27 +95,6 @@ def span_contents_are_direct(span: Any) -> bool:
 # instructions a span went into reading them. Where the span's class keeps the SDK's
 # properties (and its ``get_span_context``), the fields behind them are read directly.
 
-_FIELD_NAMES = ("name", "kind", "parent", "start_time", "end_time", "status", "dropped_attributes",
-                "dropped_events", "dropped_links")
-_field_classes: dict[type, bool] = {}  # span class -> keeps the SDK's scalar properties
-_sdk_span_types: tuple | None = None
-
-
-def _keeps_sdk_fields(cls: type) -> bool:
-    global _sdk_span_types
-    from opentelemetry.sdk.trace import ReadableSpan, Span
-    from opentelemetry.sdk.util import BoundedList
-
-    _sdk_span_types = (BoundedAttributes, BoundedList)
-    own_context = (ReadableSpan.get_span_context, Span.get_span_context)
-    try:
-        keeps = (all(getattr(cls, n) is getattr(ReadableSpan, n) for n in _FIELD_NAMES)
-                 and getattr(cls, "get_span_context") in own_context)
-    except AttributeError:
-        keeps = False
-    _field_classes[cls] = keeps
-    return keeps
-
 
 def public_span_fields(span: Any) -> tuple:
     """(context, parent, name, kind, start, end, status, dropped attributes/events/links)
@@ -119,15 +105,13 @@ def public_span_fields(span: Any) -> tuple:
 
 def span_fields(span: Any) -> tuple:
     """What ``public_span_fields`` returns, read from the SDK's fields where they are its own."""
-    keeps = _field_classes.get(type(span))
-    if keeps is None:
-        keeps = _keeps_sdk_fields(type(span))
-    if not keeps:
+    kept = _sdk_classes.get(type(span)) or _sdk_kept(type(span))
+    if not kept[1]:
         return public_span_fields(span)
     # Fast path: plain attribute reads instead of eleven property calls.
     try:
         attrs, events, links = span._attributes, span._events, span._links
-        bounded_attrs, bounded_list = _sdk_span_types  # type: ignore[misc]
+        bounded_attrs, bounded_list = _sdk_span_types
         return (span._context, span._parent, span._name, span._kind, span._start_time, span._end_time,
                 span._status, attrs.dropped if isinstance(attrs, bounded_attrs) else 0,
                 events.dropped if isinstance(events, bounded_list) else 0,
@@ -138,7 +122,7 @@ def span_fields(span: Any) -> tuple:
 
 def span_fields_are_direct(span: Any) -> bool:
     """Whether ``span_fields(span)`` takes the fast path (for the canary)."""
-    return _keeps_sdk_fields(type(span)) and all(
+    return _sdk_kept(type(span))[1] and all(
         hasattr(span, "_" + n) for n in ("context", "parent", "name", "kind", "start_time", "end_time", "status"))
 
 
