@@ -127,3 +127,14 @@ def test_a_session_without_any_cost_has_cost_none_not_zero(tmp_path):
     assert unpriced.session_id == "s-unpriced" and unpriced.cost_usd is None
     assert unpriced.to_dict()["cost_usd"] is None and unpriced.input_tokens == 10
     assert free.cost_usd == pytest.approx(0.25) and free.to_dict()["cost_usd"] == pytest.approx(0.25)
+
+
+def test_a_span_without_a_cost_reads_none_and_a_recorded_zero_reads_zero(tmp_path):
+    tracer, exporter = new_tracer()
+    with tracer.start_as_current_span("invoke_agent unpriced"):
+        pass
+    with tracer.start_as_current_span("chat free-model", attributes={"actiontrace.cost.usd": 0.0}):
+        pass
+    path = write_jsonl(tmp_path / "t.jsonl", exporter.get_finished_spans())
+    costs = {span.name: span.cost_usd for span in query(path)}
+    assert costs == {"invoke_agent unpriced": None, "chat free-model": 0.0}

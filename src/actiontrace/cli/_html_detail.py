@@ -13,7 +13,6 @@ from typing import Any, Callable
 from .. import _vocabulary as A
 from ..reading._reader import Span
 from ._render import fmt_cost, fmt_tokens
-from ._tree import span_cost
 
 TEXT_LIMIT = 20_000  # characters of one text (a message, arguments, a result) kept in the page
 ATTR_LIMIT = 2_000
@@ -114,7 +113,7 @@ def conversation_section(span: Span) -> Section | None:
     section: Section = {
         "kind": "conversation", "model": span.model or "", "messages": messages,
         "finish": ", ".join(map(str, finish)) if isinstance(finish, (list, tuple)) else str(finish or ""),
-        "tokens": fmt_tokens(span.input_tokens, span.output_tokens), "cost": fmt_cost(span_cost(span)),
+        "tokens": fmt_tokens(span.input_tokens, span.output_tokens), "cost": fmt_cost(span.cost_usd),
     }
     if isinstance(tools, list) and tools:
         section["tools"] = [str(t.get("name") or (t.get("function") or {}).get("name") or "?")

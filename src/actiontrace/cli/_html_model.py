@@ -13,7 +13,7 @@ from typing import Any, Iterable
 from ..reading._reader import Span, ns_to_iso
 from ._html_detail import detail_sections
 from ._render import fmt_cost, fmt_tokens
-from ._tree import Node, Trace, mcp_server_name, span_cost
+from ._tree import Node, Trace, mcp_server_name
 
 
 def source_labels(files: Iterable[str]) -> list[str]:
@@ -41,7 +41,7 @@ def span_row(span: Span, t0: int, depth: int) -> dict[str, Any]:
         row["service"] = server
     if span.input_tokens or span.output_tokens:
         row["tokens"] = fmt_tokens(span.input_tokens, span.output_tokens)
-    cost = span_cost(span)
+    cost = span.cost_usd
     if cost is not None:
         row["cost"] = fmt_cost(cost)
     return row

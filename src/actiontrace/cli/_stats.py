@@ -21,7 +21,6 @@ from .._naming import agent_from_span_name
 from ._histogram import LogHistogram
 from ..reading._reader import Span, ns_to_iso, read_spans
 from ._render import Style, fmt_cost, fmt_duration, fmt_int, fmt_pct, one_line, table
-from ._tree import span_cost
 
 HELP = "count, error rate, latency percentiles, tokens and cost per group; sessions; findings"
 GROUPINGS = ("name", "tool", "model", "session", "type")
@@ -147,7 +146,7 @@ class StatsCollector:
     def add(self, span: Span) -> None:
         # Computed once per span; every group below adds the same numbers.
         numbers = (span.duration_ms, span.status_code == 2, span.input_tokens, span.output_tokens,
-                   span_cost(span))
+                   span.cost_usd)
         self.total.add(*numbers)
         if self.first_ns is None or span.start_ns < self.first_ns:
             self.first_ns = span.start_ns

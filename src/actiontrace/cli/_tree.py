@@ -86,12 +86,7 @@ class Trace:
 
     @property
     def cost_usd(self) -> float | None:
-        return sum_costs(span_cost(s) for s in self.spans)
-
-
-def span_cost(span: Span) -> float | None:
-    """A span's recorded cost, None when it carries none (unpriced, or no LLM call)."""
-    return span.cost_usd if span.attributes.get(A.COST_USD) is not None else None
+        return sum_costs(s.cost_usd for s in self.spans)
 
 
 def sum_costs(costs: Iterable[float | None]) -> float | None:

@@ -11,7 +11,7 @@ from .. import _vocabulary as A
 from ..reading._logs import read_with_log_records
 from ..reading._reader import Span
 from ._render import Style, fmt_cost, fmt_duration, fmt_tokens, one_line, terminal_width
-from ._tree import Node, Trace, group_traces, mcp_server_name, span_cost
+from ._tree import Node, Trace, group_traces, mcp_server_name
 
 HELP = "show each trace as a tree of spans"
 
@@ -160,7 +160,7 @@ def _describe(node: Node, parent: Node | None, style: Style) -> str:
         parts.append("100%")
     if span.input_tokens or span.output_tokens:
         parts.append("tokens " + fmt_tokens(span.input_tokens, span.output_tokens))
-    cost = span_cost(span)
+    cost = span.cost_usd
     if cost is not None:
         parts.append(fmt_cost(cost))
     if span.model and span.span_type != "llm":

@@ -96,8 +96,9 @@ class SessionSummary:
             self.properties.setdefault(key, value)
         self.input_tokens += span.input_tokens
         self.output_tokens += span.output_tokens
-        if span.attributes.get(A.COST_USD) is not None:  # a recorded cost, even 0.0, is known
-            self.cost_usd = (self.cost_usd or 0.0) + span.cost_usd
+        cost = span.cost_usd
+        if cost is not None:  # a recorded cost, even 0.0, is known
+            self.cost_usd = (self.cost_usd or 0.0) + cost
 
     @property
     def duration_ms(self) -> float:

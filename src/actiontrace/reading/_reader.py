@@ -122,8 +122,11 @@ class Span:
         return _as_int(self.attributes.get(A.GEN_AI_USAGE_OUTPUT_TOKENS))
 
     @property
-    def cost_usd(self) -> float:
-        return _as_float(self.attributes.get(A.COST_USD))
+    def cost_usd(self) -> float | None:
+        """The recorded cost; None when the span carries none (unpriced, or no LLM call):
+        unknown is not free, and a recorded 0.0 stays 0.0."""
+        value = self.attributes.get(A.COST_USD)
+        return None if value is None else _as_float(value)
 
     def properties(self) -> dict[str, Any]:
         n = len(A.PROPERTY_PREFIX)
