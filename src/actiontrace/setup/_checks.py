@@ -70,7 +70,7 @@ def exporting_processors(provider: Any) -> list[str]:
         exporter = getattr(processor, "span_exporter", None)
         if exporter is None:
             exporter = getattr(getattr(processor, "_batch_processor", None), "_exporter", None)
-        if exporter is not None:
+        if exporter is not None and not type(exporter).__name__.startswith("Redacting"):
             found.append(f"{kind}({type(exporter).__name__})")
     return found
 

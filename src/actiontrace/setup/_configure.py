@@ -4,8 +4,9 @@ Pipeline: SessionSpanProcessor (stamps session values and the decision path at s
 then every exporter behind redaction, so nothing secret leaves the process: batch →
 redaction → JSONL files (the embedded default, ``./traces/``) and, when an endpoint is
 configured, batch → redaction → OTLP. Batch pipelines redact in their worker thread
-(``RedactingSpanExporter``), keeping the cost off the application thread; extra
-synchronous processors go behind ``RedactingSpanProcessor``.
+(``RedactingSpanExporter``), keeping the cost off the application thread; so do the
+application's own SDK ``BatchSpanProcessor``s, and its other processors go behind
+``RedactingSpanProcessor`` (``_extra_processors``).
 """
 
 from __future__ import annotations
@@ -155,7 +156,9 @@ def configure(
     - ``instrument``: client libraries to instrument (``"openai"``, ``"anthropic"``, ``"mcp"``,
       ``"openai_agents"``); default: each one installed. Each is instrumented when the application imports it (at once if it already has).
     - ``redactor``: a ``actiontrace.redaction.Redactor`` replacing the default rules.
-    - ``span_processors``: extra exporting processors; they are put behind redaction too.
+    - ``span_processors``: extra exporting processors; they are put behind redaction too (an SDK
+      ``BatchSpanProcessor`` by wrapping its exporter in ``RedactingSpanExporter``, so that its
+      ``span_exporter`` is then the wrapper, whose ``inner`` is the exporter given).
     - ``redact_pii``: also redact e-mail addresses, phone numbers, card numbers and US SSNs
       (default off; ``ACTIONTRACE_REDACT_PII=true``); ignored when ``redactor`` is given.
     - ``session_baggage``: also send session values to other services as W3C baggage
@@ -299,7 +302,7 @@ def _processors(o: _Options, path: str | None, endpoint: str | None, protocol: s
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
     from ..processors._session import SessionSpanProcessor
-    from ..redaction import RedactingSpanExporter, RedactingSpanProcessor
+    from ..redaction import RedactingSpanExporter
 
     processors: list[SpanProcessor] = [SessionSpanProcessor()]
     if path is not None:
@@ -322,8 +325,10 @@ def _processors(o: _Options, path: str | None, endpoint: str | None, protocol: s
             from ..processors._tool_metrics import ToolMetricsSpanProcessor
 
             processors.append(ToolMetricsSpanProcessor())
+    from ._extra_processors import behind_redaction
+
     limit = S.ATTRIBUTE_VALUE_LENGTH_LIMIT.read() or None
-    processors.extend(RedactingSpanProcessor(extra, max_value_len=limit) for extra in o.span_processors)
+    processors.extend(behind_redaction(extra, limit) for extra in o.span_processors)
     return processors
 
 
