@@ -293,6 +293,19 @@ def test_plain_json_fast_path_matches_the_walker():
     assert "k-1" not in to_json(values[4])
 
 
+def test_the_fast_path_writes_what_the_json_module_writes():
+    # The fast path runs the json module's C encoder directly: same text, character for character.
+    values = [
+        {"query": "weather in Paris", "limit": 3},
+        {"é": "naïve \u2028 \x00 \t \"quoted\" \\ 🙂", "": ""},
+        [0.1, -0.0, 1e300, 2.5e-8, 10**30, -7, True, False, None],
+        {"empty": [{}, [], ()], "tuple": (1, ("a",))},
+        "a top-level string", 42, None,
+    ]
+    for value in values:
+        assert to_json(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
 @pytest.mark.parametrize("offset", [-20, -1, 0, 1, 20])
 def test_a_long_string_is_redacted_before_it_is_cut(offset):
     # A secret that straddles the cut: cutting first would leave a prefix no rule recognises

@@ -25,7 +25,25 @@ from .._vocabulary import redaction_marker, truncation_marker
 # Secrets longer than this (a PEM key is ~3 KB) could straddle a cut unseen.
 _REDACT_MARGIN = 8192
 
-_dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False, allow_nan=False, separators=(",", ":")).encode
+_encoder = json.JSONEncoder(ensure_ascii=False, check_circular=False, allow_nan=False, separators=(",", ":"))
+_dumps = _encoder.encode
+
+
+def _one_shot_encoder() -> Any:
+    """The C encoder ``_encoder.encode`` builds on every call (with a closure and two Python
+    frames around it, ~3,000 instructions), built once; None where it is missing or differs."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return None
+    try:
+        run = make(None, _encoder.default, json.encoder.encode_basestring, None, ":", ",", False, False, False)
+        probe = {"k": [1, -2.5, "\u00e9\n\"", None, True, {"x": ()}]}
+        return run if "".join(run(probe, 0)) == _dumps(probe) else None
+    except Exception:
+        return None
+
+
+_run_encoder = _one_shot_encoder()
 
 
 class Settings:
@@ -285,7 +303,7 @@ def to_json(value: Any, *, max_bytes: int | None = None) -> str:
         # Fast path: plain JSON within the limits needs no walk (value patterns are
         # redacted later, before export, on the whole string).
         if _plain(value, 0, s, _redactor().match_key):
-            out = _dumps(value)
+            out = "".join(_run_encoder(value, 0)) if _run_encoder is not None else _dumps(value)
             if len(out) <= budget:
                 return out
         out = _dumps(_Walker(s, budget).walk(value, 0))
