@@ -72,10 +72,6 @@ class _Unrecorded:
 unrecorded = _Unrecorded()
 
 
-def _wants(flag: bool | None) -> bool:
-    return _capture.settings.enabled if flag is None else flag
-
-
 class Call:
     """The span of one call. ``start`` never raises; ``finish``/``fail`` end the span once."""
 
@@ -97,9 +93,13 @@ class Call:
     ) -> "Call":
         spec = self.spec
         try:
+            if parent is None:
+                # Looked up once and passed on: the SDK's start_span and sampler, the stamping
+                # and set_span_in_context would each look the current context up again.
+                parent = context_api.get_current()
             name = spec.name
             attrs = spec.attributes
-            call_id = context_api.get_value(TOOL_CALL_ID_KEY, parent) if spec.genai_tool else None
+            call_id = parent.get(TOOL_CALL_ID_KEY) if spec.genai_tool else None
             if call_id is not None or spec.model_from_call:
                 attrs = dict(attrs)
                 if call_id is not None:
@@ -123,7 +123,7 @@ class Call:
             self.ctx = ctx
             if not span.is_recording():
                 unrecorded.count += 1
-            elif _wants(spec.capture_input):
+            elif _capture.settings.enabled if spec.capture_input is None else spec.capture_input:
                 data = _capture.to_json(binder.bind(instance, args, kwargs, spec.exclude))
                 if spec.genai_tool:
                     span.set_attributes({A.INPUT: data, A.GEN_AI_TOOL_CALL_ARGUMENTS: data})
@@ -144,7 +144,8 @@ class Call:
     def set_output(self, result: Any) -> None:
         span = self.span
         try:
-            if span.is_recording() and _wants(self.spec.capture_output):
+            flag = self.spec.capture_output  # None: the global switch
+            if (_capture.settings.enabled if flag is None else flag) and span.is_recording():
                 data = _capture.to_json(result)
                 if self.spec.genai_tool:
                     span.set_attributes({A.OUTPUT: data, A.GEN_AI_TOOL_CALL_RESULT: data})

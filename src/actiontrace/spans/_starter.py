@@ -3,6 +3,7 @@ here, so a span's error handling and base attributes live in one place."""
 
 from __future__ import annotations
 
+import os
 from contextvars import Token
 from types import TracebackType
 from typing import Any, Literal, Mapping
@@ -19,7 +20,22 @@ from .._version import __version__
 INTERNAL = SpanKind.INTERNAL
 CLIENT = SpanKind.CLIENT
 
-_tracer = trace.get_tracer(_stamping.TRACER_NAME, __version__)
+# A ProxyTracer until the application sets the global provider; then the provider's own
+# tracer, which is what the proxy forwards to anyway (one frame less a span). The global
+# provider can be set only once, so the tracer never has to change back.
+_tracer: trace.Tracer = trace.get_tracer(_stamping.TRACER_NAME, __version__)
+_Proxy = trace.ProxyTracer
+
+
+def _resolved_tracer() -> trace.Tracer:
+    global _tracer
+    # Where OTEL_PYTHON_TRACER_PROVIDER is set, get_tracer_provider() would load that provider,
+    # which the proxy never does by itself: keep the proxy then.
+    if "OTEL_PYTHON_TRACER_PROVIDER" not in os.environ:
+        provider = trace.get_tracer_provider()
+        if not isinstance(provider, trace.ProxyTracerProvider):
+            _tracer = provider.get_tracer(_stamping.TRACER_NAME, __version__)
+    return _tracer
 
 
 def begin(
@@ -45,8 +61,9 @@ def begin(
     except Exception:
         tracing_failed("stamp")
     try:
-        return (tracer or _tracer).start_span(name, context=context, kind=kind, attributes=attrs,
-                                              start_time=start_time)
+        if tracer is None:
+            tracer = _tracer if type(_tracer) is not _Proxy else _resolved_tracer()
+        return tracer.start_span(name, context=context, kind=kind, attributes=attrs, start_time=start_time)
     except Exception:
         tracing_failed("begin")
         return INVALID_SPAN
