@@ -28,14 +28,33 @@ _Proxy = trace.ProxyTracer
 
 
 def _resolved_tracer() -> trace.Tracer:
-    global _tracer
+    global _tracer, samples_all
     # Where OTEL_PYTHON_TRACER_PROVIDER is set, get_tracer_provider() would load that provider,
     # which the proxy never does by itself: keep the proxy then.
     if "OTEL_PYTHON_TRACER_PROVIDER" not in os.environ:
         provider = trace.get_tracer_provider()
         if not isinstance(provider, trace.ProxyTracerProvider):
             _tracer = provider.get_tracer(_stamping.TRACER_NAME, __version__)
+            samples_all = _samples_all(_tracer)
     return _tracer
+
+
+def _samples_all(tracer: Any) -> bool:
+    """Whether ``tracer`` is an SDK tracer whose sampler records every span but those of a
+    parent sampled out (the SDK's default and ``always_on``): then a call's captured
+    arguments are worth working out before its span starts (see ``_calls``)."""
+    sampler = getattr(tracer, "sampler", None)  # public on the SDK's Tracer; absent elsewhere
+    if sampler is None:
+        return False
+    try:
+        from opentelemetry.sdk.trace import sampling
+    except ImportError:
+        return False
+    return sampler is sampling.DEFAULT_ON or sampler is sampling.ALWAYS_ON
+
+
+# Decided with the tracer: True only once it is an SDK tracer that samples everything.
+samples_all = type(_tracer) is not _Proxy and _samples_all(_tracer)
 
 
 def begin(
@@ -47,11 +66,13 @@ def begin(
     start_time: int | None = None,
     context: context_api.Context | None = None,
     tracer: trace.Tracer | None = None,
+    captured: Mapping[str, Any] | None = None,
 ) -> Span:
     """Start a span (not made current) on ``tracer`` (default: the decorators' tracer, scope
     ``actiontrace``; an instrumentation passes its own). Attributes go in at start so samplers
-    and ``on_start`` processors see them, session values and path included (``_stamping``).
-    Never raises: a failure yields a non-recording span."""
+    and ``on_start`` processors see them, session values and path included (``_stamping``);
+    ``captured`` (a call's recorded arguments) come after those, where setting them just
+    after the start would have put them. Never raises: a failure yields a non-recording span."""
     attrs = {A.SPAN_TYPE: span_type}
     if attributes:
         attrs.update(attributes)
@@ -60,6 +81,8 @@ def begin(
             attrs.update(_stamping.stamps(name, attrs, context))
     except Exception:
         tracing_failed("stamp")
+    if captured:
+        attrs.update(captured)
     try:
         if tracer is None:
             tracer = _tracer if type(_tracer) is not _Proxy else _resolved_tracer()
