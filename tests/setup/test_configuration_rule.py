@@ -105,6 +105,24 @@ def test_joining_a_provider_with_its_own_exporter_warns_naming_it(tmp_path):
     assert proc.stderr.count("already exports through SimpleSpanProcessor(ConsoleSpanExporter)") == 1, proc.stderr
 
 
+def test_joining_a_provider_whose_batch_exporter_is_behind_redaction_does_not_warn(tmp_path):
+    proc = _run(tmp_path, """
+        from opentelemetry import trace
+        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
+        import io
+        from actiontrace.redaction import RedactingSpanExporter
+        provider = TracerProvider()
+        provider.add_span_processor(BatchSpanProcessor(RedactingSpanExporter(ConsoleSpanExporter(out=io.StringIO()))))
+        trace.set_tracer_provider(provider)
+        import actiontrace
+        actiontrace.configure(instrument=[], jsonl_path=None)
+        print("configured")
+    """)
+    assert proc.returncode == 0 and proc.stdout.strip() == "configured", proc.stderr
+    assert "already exports through" not in proc.stderr, proc.stderr
+
+
 def test_reinstrumenting_openai_applies_the_new_options(tmp_path):
     pytest.importorskip("openai")
     proc = _run(tmp_path, """
