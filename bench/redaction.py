@@ -13,6 +13,11 @@ ratio is the median of the per-round ratios.
 
     .venv/bin/python bench/redaction.py            # the ratio, plus a per-string breakdown
     .venv/bin/python bench/redaction.py --engine re   # force the pure-Python engine
+    .venv/bin/python bench/redaction.py --instructions 1000   # callgrind: instructions a span, both sides
+
+``--instructions`` counts what the wall ratio cannot settle on a busy machine: the
+instructions of one ``redact_span`` and of one create+end, each the slope between children
+making 100 and 100 + N calls over the same distinct spans (``_harness.callgrind_per_call``).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import sys
 import time
 import uuid
 
@@ -116,15 +122,8 @@ def per_op(fn, items: list, repeats: int = 9) -> float:
     return best
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--engine", default=None, help="redactor engine: 're' (pure Python) or an accelerator name")
-    ap.add_argument("--rounds", type=int, default=21)
-    ap.add_argument("--clock", choices=("thread", "wall"), default="thread",
-                    help="thread CPU time (default: other processes on a busy box do not count) or wall time")
-    args = ap.parse_args()
-
-    rng = random.Random(7)
+def bench_spans(rng: random.Random) -> tuple[list, list]:
+    """(attribute dicts, the ended spans made from them)."""
     pool = [span_attributes(i, rng) for i in range(N_SPANS)]
     keep = Keep()
     made = TracerProvider()
@@ -132,7 +131,54 @@ def main() -> None:
     tracer = made.get_tracer("bench")
     for attrs in pool:
         tracer.start_span("chat gpt-4o-mini", attributes=attrs).end()
-    spans = keep.spans
+    return pool, keep.spans
+
+
+def child(mode: str, calls: int, engine) -> None:
+    """Under callgrind: ``calls`` redactions (``redact``) or create+ends (``sdk``), after one
+    warm pass of each over every span (so both sides start from the same state)."""
+    pool, spans = bench_spans(random.Random(7))
+    processor = RedactingSpanProcessor(Keep(), Redactor(engine=engine) if engine else Redactor())
+    bare = TracerProvider().get_tracer("bench")
+    for s, attrs in zip(spans, pool):
+        processor.redact_span(s)
+        bare.start_span("chat gpt-4o-mini", attributes=attrs).end()
+    if mode == "redact":
+        redact_span = processor.redact_span
+        for i in range(calls):
+            redact_span(spans[i % N_SPANS])
+    else:
+        for i in range(calls):
+            bare.start_span("chat gpt-4o-mini", attributes=pool[i % N_SPANS]).end()
+
+
+def instructions(calls: int, engine) -> None:
+    extra = ["--engine", engine] if engine else []
+    per = H.callgrind_per_call(lambda mode, n: [sys.executable, __file__, "--child", mode, "--calls", str(n), *extra],
+                               ["redact", "sdk"], calls)
+    red, sdk = per["redact"][0], per["sdk"][0]
+    print(f"engine: {engine or 'default'}; callgrind, calling thread, slope over {calls} calls")
+    print(f"SDK create+end: {sdk:,.0f} instructions a span")
+    print(f"redaction:      {red:,.0f} instructions a span")
+    print(f"case 6 by instructions: {red / sdk:.3f}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--engine", default=None, help="redactor engine: 're' (pure Python) or an accelerator name")
+    ap.add_argument("--rounds", type=int, default=21)
+    ap.add_argument("--clock", choices=("thread", "wall"), default="thread",
+                    help="thread CPU time (default: other processes on a busy box do not count) or wall time")
+    ap.add_argument("--instructions", type=int, metavar="N", help="count instructions under callgrind instead")
+    ap.add_argument("--child", choices=("redact", "sdk"), help=argparse.SUPPRESS)
+    ap.add_argument("--calls", type=int, default=0, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        return child(args.child, args.calls, args.engine)
+    if args.instructions:
+        return instructions(args.instructions, args.engine)
+
+    pool, spans = bench_spans(random.Random(7))
 
     redactor = Redactor(engine=args.engine) if args.engine else Redactor()
     processor = RedactingSpanProcessor(Keep(), redactor)

@@ -5,8 +5,10 @@ Each rule replaces the whole token (or only its ``secret`` group). The needles a
 literals (exact, case included) every match contains — or, for a context rule, that the
 text around it holds — with at least one prefilter anchor character in them (see
 ``_prefilter``). The full pass runs a rule here only on a text holding one of its
-needles, so the many vendor rules cost nothing on the rest; ``tests/redaction`` checks that generated secrets of every family
-pass the prefilter with both engines.
+needles, so the many vendor rules cost nothing on the rest; ``tests/redaction`` checks that
+generated secrets of every family pass the prefilter with both engines. A rule with a
+``shape`` is also found bare when Hyperscan runs the prefilter: the scan holds the shape, and
+the full pass tries the rule wherever its ``hint`` says it may be.
 """
 
 from __future__ import annotations
@@ -18,6 +20,10 @@ from ._rules import Rule
 _B = r"(?<![A-Za-z0-9_-])"  # token start: not glued to a longer word
 _E = r"(?![A-Za-z0-9_-])"
 _T = r"[A-Za-z0-9_-]"  # URL-safe base64
+# Shapes of the formats found bare only by Hyperscan (no lookarounds: Hyperscan has none).
+_TELEGRAM = r"[0-9]{8,10}:AA[A-Za-z0-9_-]{32,33}"
+_MAILCHIMP = r"[0-9a-f]{32}-us[0-9]{1,2}"
+_DATABRICKS = r"dapi[0-9a-f]{32}(?:-[0-9]+)?"
 
 FORMAT_RULES: tuple[Rule, ...] = (
     # AI vendors
@@ -59,6 +65,10 @@ FORMAT_RULES: tuple[Rule, ...] = (
     Rule("planetscale-token", _B + r"pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_=.-]{32,}", ("pscale_",)),
     Rule("doppler-token", _B + r"dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,}", ("dp.",)),
     Rule("vault-token", _B + r"hv[sbr]\.[A-Za-z0-9_-]{24,}", ("hvs.", "hvb.", "hvr.")),
+    # "dapi" holds no anchor character: in context for the pure engine, by shape in Hyperscan
+    Rule("databricks-token", _B + _DATABRICKS + _E,
+         ("databricks_", "Databricks_", "DATABRICKS_", "databricks:", "Databricks:", "databricks-"),
+         shape=_DATABRICKS, hint=lambda s: "dapi" in s),
     Rule("digitalocean-token", _B + r"do[opr]_v1_[0-9a-f]{64}", ("_v1_",)),
     Rule("shopify-token", _B + r"shp(?:at|ss|ca|pa)_[0-9a-fA-F]{32}", ("shpat_", "shpss_", "shpca_", "shppa_")),
     # cloud
@@ -68,18 +78,21 @@ FORMAT_RULES: tuple[Rule, ...] = (
     # messaging, payments
     Rule("slack-token", _B + r"(?:xoxe-|xapp-)[0-9]-?[A-Za-z0-9-]{10,}", ("xoxe-", "xapp-")),
     # A bot token has no literal of its own (base64 id . timestamp . hmac): looked for only
-    # when the text names Discord, as Twilio SIDs are.
+    # when the text names Discord, as Twilio SIDs are. As a Hyperscan shape it cost the scan
+    # +57% (no literal to start from: docs/redaction.md, "Cost").
     Rule("discord-token", _B + r"[MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}" + _E,
          ("discord_", "Discord_", "DISCORD_", "discord:", "Discord:", "discord-", "Discord-", "discord/")),
     Rule("discord-webhook", r"discord(?:app)?\.com/api/webhooks/[0-9]+/[A-Za-z0-9_-]{40,}", ("/webhooks/",)),
-    # in context: bare needles "<digit>:AA" add ten first bytes to the pure engine's trie
-    # (+9% of case 6 in callgrind instructions; docs/redaction.md)
-    Rule("telegram-token", r"(?<![0-9])[0-9]{8,10}:AA[A-Za-z0-9_-]{32,33}" + _E,
-         ("org/bot", "telegram_", "Telegram_", "TELEGRAM_", "telegram:", "Telegram:", "telegram-", "Telegram-")),
+    # bare needles "<digit>:AA" would add ten first bytes to the pure engine's trie (+9% of
+    # case 6 in callgrind instructions; docs/redaction.md): in context there, by shape in Hyperscan
+    Rule("telegram-token", r"(?<![0-9])" + _TELEGRAM + _E,
+         ("org/bot", "telegram_", "Telegram_", "TELEGRAM_", "telegram:", "Telegram:", "telegram-", "Telegram-"),
+         shape=_TELEGRAM, hint=lambda s: ":AA" in s),
     Rule("mailgun-key", _B + r"key-[0-9a-f]{32}" + _E, ("key-",)),
-    # in context: bare needles "<hex>-us" cost the pure engine as Telegram's do (+7%)
-    Rule("mailchimp-key", _B + r"[0-9a-f]{32}-us[0-9]{1,2}" + _E,
-         ("mailchimp_", "Mailchimp_", "MAILCHIMP_", "mailchimp:", "Mailchimp:", "mailchimp-", "mailchimp.")),
+    # bare needles "<hex>-us" cost the pure engine as Telegram's do (+8%): context or shape
+    Rule("mailchimp-key", _B + _MAILCHIMP + _E,
+         ("mailchimp_", "Mailchimp_", "MAILCHIMP_", "mailchimp:", "Mailchimp:", "mailchimp-", "mailchimp."),
+         shape=_MAILCHIMP, hint=lambda s: "-us" in s),
     Rule("brevo-key", _B + r"xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16}", ("xkeysib-",)),
     Rule("stripe-key", _B + r"whsec_[A-Za-z0-9]{32,}", ("whsec_",)),
     Rule("square-token", _B + r"sq0(?:atp|csp)-" + _T + r"{22,43}", ("sq0atp-", "sq0csp-")),

@@ -136,6 +136,8 @@ class Redactor(StructureRedaction):
             if r.gate is not None:
                 gates.append(r.gate)
         self._literals = literals
+        # Shaped rules: the scan holds their shapes; the full pass tries them by their hint.
+        self._hinted = tuple((r, re.compile(r.pattern, r.flags)) for r in rules if r.shape and r.hint)
         self._literal_rx = (re.compile("|".join(map(re.escape, sorted(literals, key=len, reverse=True))))
                             if literals else None)
         needles.extend(self._add_key_value_rule())
@@ -147,7 +149,8 @@ class Redactor(StructureRedaction):
         if any(_JOIN in n for n in needles):
             raise ValueError("a key or needle must not contain a line break")
         self.engine, self._accel = _accel.build(engine, needles, _TABLE, _DELETE,
-                                                exact - {n for r in rules if not r.exact for n in r.needles})
+                                                exact - {n for r in rules if not r.exact for n in r.needles},
+                                                shapes=[r.shape for r in rules if r.shape])
         # One gate pass over all of a span's strings joined is as exact as one per string,
         # except for user patterns (their anchors, e.g. ``$``, see the join): those keep
         # the per-string path.
@@ -298,17 +301,17 @@ class Redactor(StructureRedaction):
         """Spans of the vendor format rules whose needles ``text`` holds."""
         seen: set[int] = set()
         found: list[tuple[int, int, str]] = []
-        for hit in set(self._literal_rx.findall(text)):
-            for rule, rx in self._literals[hit]:
-                if id(rule) in seen:
+        named = [pair for hit in set(self._literal_rx.findall(text)) for pair in self._literals[hit]]
+        for rule, rx in named + [pair for pair in self._hinted if pair[0].hint(text)]:
+            if id(rule) in seen:
+                continue
+            seen.add(id(rule))
+            has_secret = "secret" in rx.groupindex
+            for m in rx.finditer(text):
+                secret = m.group("secret") if has_secret else m.group(0)
+                if (rule.validate is not None and not rule.validate(m.group(0))) or self._allowed(rule.id, secret):
                     continue
-                seen.add(id(rule))
-                has_secret = "secret" in rx.groupindex
-                for m in rx.finditer(text):
-                    secret = m.group("secret") if has_secret else m.group(0)
-                    if (rule.validate is not None and not rule.validate(m.group(0))) or self._allowed(rule.id, secret):
-                        continue
-                    found.append((*(m.span("secret") if has_secret else m.span()), rule.id))
+                found.append((*(m.span("secret") if has_secret else m.span()), rule.id))
         return found
 
     def _full_pass(self, text: str) -> tuple[str, tuple[str, ...]]:

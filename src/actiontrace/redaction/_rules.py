@@ -177,6 +177,12 @@ class Rule:
     # Needles the Hyperscan scan matches byte for byte, case included (short needles such
     # as "1//0" cost the scan far more as folded classes; the rule's own literal is exact).
     exact: bool = False
+    # For a format whose needles are only context (no cheap literal of its own): a pattern
+    # every bare token matches, that the Hyperscan scan runs with the needles (the pure
+    # engine cannot afford it: docs/redaction.md, "Cost"), and a cheap test that tells the
+    # full pass to try the rule on a text whose needles did not name it.
+    shape: str = ""
+    hint: Optional[Callable[[str], bool]] = field(default=None, compare=False)
 
 
 _B = r"(?<![A-Za-z0-9_-])"  # token start: not glued to a longer word
