@@ -181,7 +181,8 @@ def test_the_checked_settings_are_the_typed_ones():
     assert {s.env for s in S.TABLE if s not in _CHECKED} == {
         "ACTIONTRACE_JSONL_PATH", "ACTIONTRACE_PRICES_FILE", "OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES",
         "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "NO_COLOR", "FORCE_COLOR", "TERM",
-        "OTEL_PYTHON_CONFIGURATOR", "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "OTEL_SEMCONV_STABILITY_OPT_IN"}
+        "OTEL_PYTHON_CONFIGURATOR", "OTEL_PYTHON_TRACER_PROVIDER", "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT",
+        "OTEL_SEMCONV_STABILITY_OPT_IN"}
 
 
 @pytest.mark.parametrize("setting", [s for s in _CHECKED if not s.strict], ids=lambda s: s.env)

@@ -304,6 +304,10 @@ SIGNAL_FLUSH_TIMEOUT_MS = Setting("ACTIONTRACE_SIGNAL_FLUSH_TIMEOUT_MS", parse_n
 PYTHON_CONFIGURATOR = Setting("OTEL_PYTHON_CONFIGURATOR", parse_str, None,
                               "the configurator opentelemetry-instrument runs; actiontrace's distro picks actiontrace")
 
+# Read, never parsed: where it is set, the API loads that tracer provider on first use
+TRACER_PROVIDER = Setting("OTEL_PYTHON_TRACER_PROVIDER", parse_str, None,
+                          "the tracer provider the OpenTelemetry API loads by entry point (actiontrace then keeps its proxy tracer)")
+
 # Resource and OTLP export
 SERVICE_NAME = Setting("OTEL_SERVICE_NAME", parse_str, None, "the service name (else actiontrace-app)")
 RESOURCE_ATTRIBUTES = Setting("OTEL_RESOURCE_ATTRIBUTES", parse_str, "",

@@ -3,7 +3,6 @@ here, so a span's error handling and base attributes live in one place."""
 
 from __future__ import annotations
 
-import os
 from contextvars import Token
 from types import TracebackType
 from typing import Any, Literal, Mapping
@@ -12,6 +11,7 @@ from opentelemetry import context as context_api
 from opentelemetry import trace
 from opentelemetry.trace import INVALID_SPAN, Span, SpanKind, Status, StatusCode
 
+from .. import _settings
 from .. import _vocabulary as A
 from ..context import _stamping
 from .._safety import tracing_failed
@@ -31,7 +31,7 @@ def _resolved_tracer() -> trace.Tracer:
     global _tracer, samples_all
     # Where OTEL_PYTHON_TRACER_PROVIDER is set, get_tracer_provider() would load that provider,
     # which the proxy never does by itself: keep the proxy then.
-    if "OTEL_PYTHON_TRACER_PROVIDER" not in os.environ:
+    if _settings.TRACER_PROVIDER.raw() is None:
         provider = trace.get_tracer_provider()
         if not isinstance(provider, trace.ProxyTracerProvider):
             _tracer = provider.get_tracer(_stamping.TRACER_NAME, __version__)
