@@ -25,7 +25,7 @@ from .._naming import llm_span_name
 from .._safety import log_once
 from ..spans import _starter, _totals
 from ..spans._capture import to_json
-from . import _events, _semconv
+from . import _environ, _events, _semconv
 from ._cost import cost_usd
 from ._headers import request_scope, session_attributes
 from ._outcome import Outcome
@@ -129,14 +129,14 @@ def _never() -> bool:
 
 
 _capture_seen: list = [object(), False]  # (raw value of the variable, parsed switch): parsed once per value
-_CAPTURE_SETTING = _settings.GENAI_CAPTURE_MESSAGE_CONTENT
+_capture_raw = _environ.reader(_settings.GENAI_CAPTURE_MESSAGE_CONTENT.env)
 
 
 def capture_from_env() -> bool:
     """The conventions' content switch, ``OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT``
     (default off), read per call: an instrumentation's switch when none is handed to it. The
     raw value is compared per call and parsed only when it changed (parsing was most of it)."""
-    raw = _CAPTURE_SETTING.raw()
+    raw = _capture_raw()
     seen = _capture_seen
     if raw == seen[0]:
         return seen[1]
