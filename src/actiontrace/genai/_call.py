@@ -23,7 +23,7 @@ from .. import _sdk, _settings
 from .. import _vocabulary as A
 from .._naming import llm_span_name
 from .._safety import log_once
-from ..spans import _starter, _totals
+from ..spans import _starter
 from ..spans._capture import to_json
 from . import _environ, _events, _semconv
 from ._cost import cost_usd
@@ -268,7 +268,7 @@ class Call:
                                    attributes=attrs, start_time=self.start_ns, context=ctx, tracer=provider.tracer)
         if scope is not None:
             scope.__exit__(None, None, None)
-        self.totals = _totals.current(ctx)
+        self.totals = ctx.get(A.TOTALS_KEY)  # what _totals.current(ctx) reads, two calls less
         self._ctx = ctx
 
     # -- while the client method runs ------------------------------------------
