@@ -218,6 +218,11 @@ class Setting:
     def is_set(self) -> bool:
         return bool(os.environ.get(self.env, "").strip())
 
+    def raw_reader(self) -> Callable[[], Any]:
+        """A function answering the variable's stored value (None when unset), for a caller on
+        every LLM call: compare what it returns, don't parse it (see ``_stored_value``)."""
+        return _stored_value(self.env)
+
     def raw(self) -> str | None:
         """The variable's text as it is, unparsed: for a caller that re-parses only on a change."""
         return os.environ.get(self.env)
@@ -304,7 +309,9 @@ SIGNAL_FLUSH_TIMEOUT_MS = Setting("ACTIONTRACE_SIGNAL_FLUSH_TIMEOUT_MS", parse_n
 PYTHON_CONFIGURATOR = Setting("OTEL_PYTHON_CONFIGURATOR", parse_str, None,
                               "the configurator opentelemetry-instrument runs; actiontrace's distro picks actiontrace")
 
-# Read, never parsed: where it is set, the API loads that tracer provider on first use
+# Read, never parsed: where one is set, the API loads that provider on first use
+METER_PROVIDER = Setting("OTEL_PYTHON_METER_PROVIDER", parse_str, None,
+                         "the meter provider the OpenTelemetry API loads by entry point")
 TRACER_PROVIDER = Setting("OTEL_PYTHON_TRACER_PROVIDER", parse_str, None,
                           "the tracer provider the OpenTelemetry API loads by entry point (actiontrace then keeps its proxy tracer)")
 
@@ -355,3 +362,22 @@ def genai_emit_event() -> bool | None:
 def genai_latest_experimental() -> bool:
     """``OTEL_SEMCONV_STABILITY_OPT_IN`` names ``gen_ai_latest_experimental``."""
     return "gen_ai_latest_experimental" in SEMCONV_STABILITY_OPT_IN.read()
+
+
+def _stored_value(name: str) -> Callable[[], Any]:
+    """A reader of ``name`` that skips ``os.environ``'s Mapping path, which encodes the key and
+    decodes the value in Python frames and, for an unset variable, raises and catches a
+    KeyError: 4-8 k instructions a read. The dict behind ``os.environ`` is updated by every
+    assignment, ``del`` and ``putenv`` through it, so equal answers mean an unchanged variable.
+    A replaced ``os.environ`` (a test's plain dict) is read through its own ``get``."""
+    environ = os.environ
+    try:
+        key = environ.encodekey(name)  # type: ignore[attr-defined]
+        lookup = environ._data.get  # type: ignore[attr-defined]
+    except Exception:  # not CPython's os._Environ
+        return lambda: os.environ.get(name)
+
+    def read() -> Any:
+        return lookup(key) if os.environ is environ else os.environ.get(name)
+
+    return read

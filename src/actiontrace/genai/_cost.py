@@ -102,7 +102,7 @@ def _lookup(model: str) -> dict[str, float] | None:
 def cost_usd(model: str | None, usage: Usage | None) -> float | None:
     """Input, cache-read and cache-write input, output and reasoning tokens priced separately;
     None when unknown. The cache and reasoning counts are parts of the input and output counts."""
-    if usage is None or usage.empty:
+    if usage is None or (usage.input_tokens is None and usage.output_tokens is None):  # Usage.empty, inline
         return None
     input_tokens = usage.input_tokens or 0
     output_tokens = usage.output_tokens or 0

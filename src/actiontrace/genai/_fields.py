@@ -61,6 +61,7 @@ class _Fields:
 
 
 _NO_FIELDS: dict = {}
+_MODELS: set[type] = set()  # classes whose instances keep __pydantic_extra__ in a slot
 
 
 def fields(obj: Any) -> Any:
@@ -69,11 +70,21 @@ def fields(obj: Any) -> Any:
     A missing or None field reads as None, as with ``get``."""
     if obj is None:
         return _NO_FIELDS
+    cls = type(obj)
+    if cls in _MODELS:  # a pydantic model class seen before: its slots read directly
+        try:
+            extra = obj.__pydantic_extra__
+            if type(extra) is dict:
+                return {**obj.__dict__, **extra} if extra else obj.__dict__
+        except AttributeError:  # an instance never initialised: the general path below
+            pass
     if isinstance(obj, dict):
         return obj
     values = getattr(obj, "__dict__", None)
     extra = getattr(obj, "__pydantic_extra__", None)
     if values is not None and type(extra) is dict:  # a pydantic model: fields, then unknown fields
+        if len(_MODELS) < 1024 and "__pydantic_extra__" in getattr(cls, "__slots__", ()):
+            _MODELS.add(cls)  # (bounded by the SDK's response classes)
         return {**values, **extra} if extra else values
     return _Fields(obj)
 

@@ -25,18 +25,32 @@ _SESSION_KEYS = (A.SESSION_ID, A.GEN_AI_CONVERSATION_ID, A.USER_ID, A.SESSION_NA
                  A.PROPERTY_PREFIX)
 
 
-def _helicone_items(headers: Any) -> dict[str, Any]:
-    if not headers or not isinstance(headers, Mapping):  # most calls pass no headers at all
-        return {}
-    return {k: v for k, v in headers.items() if isinstance(k, str) and k.lower().startswith("helicone-")
-            and isinstance(v, (str, int, float, bool))}
+_PREFIX = "helicone-"
+_VALUES = (str, int, float, bool)
+
+
+def _helicone_items(headers: Any) -> dict[str, Any] | None:
+    """The Helicone headers among ``headers`` (None when there are none): one pass, and only a
+    name's first nine characters lowered (a lowered character is never shorter, so this is
+    ``name.lower().startswith("helicone-")``)."""
+    if not headers or (type(headers) is not dict and not isinstance(headers, Mapping)):
+        return None  # most calls pass no headers at all
+    found = None
+    for k, v in headers.items():
+        if isinstance(k, str) and k[:9].lower() == _PREFIX and isinstance(v, _VALUES):
+            if found is None:
+                found = {}
+            found[k] = v
+    return found
 
 
 def header_session(defaults: Any, request: Any) -> dict[str, Any]:
     """The session attributes the headers name: ``defaults`` (a client's or logger's headers)
     overlaid with the ``request``'s own; {} when neither names any."""
     merged = _helicone_items(defaults)
-    merged.update(_helicone_items(request))
+    named = _helicone_items(request)
+    if named:
+        merged = {**merged, **named} if merged else named
     if not merged:
         return {}
     return session_from_headers(merged)

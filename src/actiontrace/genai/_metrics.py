@@ -21,7 +21,7 @@ from actiontrace._safety import tracing_failed
 
 from opentelemetry.metrics import NoOpMeterProvider
 
-from actiontrace import _sdk
+from actiontrace import _sdk, _settings
 from actiontrace.genai import _semconv
 
 # The API's placeholder providers: recording through them is pointless work.
@@ -78,9 +78,31 @@ _cached_for: Any = None
 _cached: _Instruments | None = None
 
 
+try:  # the API's global and its stand-in, read directly: get_meter_provider() looks the
+    # OTEL_PYTHON_METER_PROVIDER variable up in os.environ on every call while no provider is set
+    from opentelemetry.metrics import _internal as _metrics_api
+
+    _metrics_api._METER_PROVIDER  # noqa: B018 (present in this API version)
+    _STAND_IN: Any = _metrics_api._PROXY_METER_PROVIDER
+except (ImportError, AttributeError):  # pragma: no cover
+    _metrics_api = None
+_provider_variable = _settings.METER_PROVIDER.raw_reader()
+
+
+def _global_provider() -> Any:
+    """What ``metrics.get_meter_provider()`` answers, without its per-call environment lookup."""
+    if _metrics_api is not None:
+        provider = _metrics_api._METER_PROVIDER
+        if provider is not None:
+            return provider
+        if _provider_variable() is None:  # unset: the API answers its stand-in
+            return _STAND_IN
+    return metrics.get_meter_provider()  # (the variable names a provider: the API loads and sets it)
+
+
 def _instruments() -> _Instruments | None:
     global _cached_for, _cached
-    provider = _own_provider if _own_provider is not None else metrics.get_meter_provider()
+    provider = _own_provider if _own_provider is not None else _global_provider()
     if provider is _cached_for:
         return _cached
     with _lock:

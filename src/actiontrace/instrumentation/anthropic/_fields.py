@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ... import _vocabulary as A
-from ...genai._fields import fields, get, number, param
+from ...genai._fields import fields, get, given, number, param
 from ...genai._outcome import Outcome
 from ...genai._tokens import Usage
 from . import _parts as P
@@ -27,51 +27,44 @@ _NUMERIC = {
     "top_p": A.GEN_AI_REQUEST_TOP_P,
     "top_k": A.GEN_AI_REQUEST_TOP_K,
 }
-_OUTPUT_FORMAT_KEYS = ("output_format", "output_config")
 
 
-def _count(value: Any) -> int | None:
-    return value if type(value) is int else None
-
-
-def _output_type(kwargs: dict, extra: Any) -> str | None:
-    """``json`` when a structured output is asked for: ``output_format`` (a schema dict, or a
-    type given to ``parse``/``stream``) or ``output_config={"format": ...}``."""
-    for source in (kwargs, extra if isinstance(extra, dict) else {}):
-        fmt = param(source, "output_format")
-        if fmt is not None:
-            return "json"
-        config = param(source, "output_config")
-        if config is not None and get(config, "format") is not None:
-            return "json"
-    return None
+def _asks_json(source: dict) -> bool:
+    """A structured output is asked for: ``output_format`` (a schema dict, or a type given to
+    ``parse``/``stream``) or ``output_config={"format": ...}``."""
+    fmt = source.get("output_format")
+    if fmt is not None and given(fmt):
+        return True
+    config = source.get("output_config")
+    return config is not None and given(config) and get(config, "format") is not None
 
 
 def request_attributes(kwargs: dict, capture: bool, *, stream: bool | None = None) -> dict[str, Any]:
     """Request attributes of one call; ``stream`` is set by the methods that always stream
-    (``Messages.stream``), else read from the ``stream`` argument."""
+    (``Messages.stream``), else read from the ``stream`` argument. The body the client sends
+    names every parameter (most as Omit), so the few read here are looked up by name."""
     attrs: dict[str, Any] = {}
     extra = kwargs.get("extra_body")
-    for key in kwargs.keys() & _NUMERIC.keys():
-        value = number(kwargs[key])
-        if value is not None:
-            attrs[_NUMERIC[key]] = value
+    for key, name in _NUMERIC.items():
+        if key in kwargs:
+            value = kwargs[key]
+            if type(value) is int or type(value) is float or number(value) is not None:
+                attrs[name] = value  # Omit and other sentinels are not numbers
     if isinstance(extra, dict):
         for key in extra.keys() & _NUMERIC.keys():
             value = number(extra[key])
             if value is not None:
                 attrs.setdefault(_NUMERIC[key], value)
-    stops = param(kwargs, "stop_sequences")
-    if isinstance(stops, (list, tuple)):
+    stops = kwargs.get("stop_sequences")
+    if isinstance(stops, (list, tuple)):  # (a sentinel is neither)
         attrs[A.GEN_AI_REQUEST_STOP_SEQUENCES] = [str(s) for s in stops]
     if stream is None:
-        flag = param(kwargs, "stream")
+        flag = kwargs.get("stream")
         stream = flag if isinstance(flag, bool) else None
     if stream is not None:
         attrs[A.GEN_AI_REQUEST_STREAM] = stream
-    kind = _output_type(kwargs, extra)
-    if kind:
-        attrs[A.GEN_AI_OUTPUT_TYPE] = kind
+    if _asks_json(kwargs) or (isinstance(extra, dict) and _asks_json(extra)):
+        attrs[A.GEN_AI_OUTPUT_TYPE] = "json"
     if capture:
         messages = param(kwargs, "messages")
         if messages is not None:
@@ -90,14 +83,22 @@ def request_attributes(kwargs: dict, capture: bool, *, stream: bool | None = Non
 
 def usage_from(raw: Any) -> Usage | None:
     """An Anthropic ``usage`` object (or dict) as token counts, cache reads and writes included
-    in the input count."""
+    in the input count. Runs on every call: a count is an int (never a bool), checked inline."""
     if raw is None:
         return None
     data = fields(raw)
-    base = _count(data.get("input_tokens"))
-    read = _count(data.get("cache_read_input_tokens"))
-    written = _count(data.get("cache_creation_input_tokens"))
-    output = _count(data.get("output_tokens"))
+    base = data.get("input_tokens")
+    if type(base) is not int:
+        base = None
+    read = data.get("cache_read_input_tokens")
+    if type(read) is not int:
+        read = None
+    written = data.get("cache_creation_input_tokens")
+    if type(written) is not int:
+        written = None
+    output = data.get("output_tokens")
+    if type(output) is not int:
+        output = None
     if base is None and output is None:
         return None
     total = None if base is None else base + (read or 0) + (written or 0)
@@ -124,13 +125,22 @@ def _header_and_stop(data: Any, attrs: dict) -> Any:
 
 
 def message_outcome(message: Any, capture: bool) -> Outcome:
-    """A ``Message`` (from ``create``, ``parse`` or a stream's final message) as an outcome."""
+    """A ``Message`` (from ``create``, ``parse`` or a stream's final message) as an outcome:
+    what ``_header_and_stop`` reads, inline (this runs on every call)."""
     data = fields(message)
     attrs: dict[str, Any] = {}
-    stop = _header_and_stop(data, attrs)
+    value = data.get("id")
+    if value:
+        attrs[A.GEN_AI_RESPONSE_ID] = value if type(value) is str else str(value)
+    model = data.get("model")
+    if model:
+        attrs[A.GEN_AI_RESPONSE_MODEL] = model if type(model) is str else str(model)
+    stop = data.get("stop_reason")
+    if stop and isinstance(stop, str):
+        attrs[A.GEN_AI_RESPONSE_FINISH_REASONS] = [P.FINISH_REASONS.get(stop, stop)]
     if capture:
         attrs[A.GEN_AI_OUTPUT_MESSAGES] = [P.output_message(data.get("content"), stop)]
-    return Outcome(attrs, usage_from(data.get("usage")), data.get("model"))
+    return Outcome(attrs, usage_from(data.get("usage")), model)
 
 
 def completion_outcome(completion: Any, capture: bool) -> Outcome:

@@ -41,13 +41,18 @@ _OTHER = frozenset(("max_completion_tokens", "stop", "n", "service_tier", "strea
 
 def common_request_attributes(kwargs: dict) -> dict[str, Any]:
     """Sampling parameters shared by chat and legacy completions; unset values are left out.
-    Only the keys the caller passed are looked at (this runs on every call)."""
+    Only the keys the caller passed are looked at, in one pass (this runs on every call)."""
     attrs: dict[str, Any] = {}
-    for key in kwargs.keys() & _NUMERIC.keys():
-        value = number(kwargs[key])  # NOT_GIVEN and other sentinels are not numbers
-        if value is not None:
-            attrs[_NUMERIC[key]] = value
-    if not kwargs.keys() & _OTHER:
+    other = False
+    for key in kwargs:
+        name = _NUMERIC.get(key)
+        if name is not None:
+            value = kwargs[key]
+            if type(value) is int or type(value) is float or number(value) is not None:
+                attrs[name] = value  # NOT_GIVEN and other sentinels are not numbers
+        elif key in _OTHER:
+            other = True
+    if not other:
         return attrs
     max_tokens = number(param(kwargs, "max_completion_tokens"))
     if max_tokens is not None:  # the newer name wins over max_tokens
@@ -76,11 +81,12 @@ def tier_and_stream(kwargs: dict, attrs: dict) -> None:
 
 def request_attributes(kwargs: dict, capture: bool) -> dict[str, Any]:
     attrs = common_request_attributes(kwargs)
-    kind = output_type(param(kwargs, "response_format"))
-    if kind:
-        attrs[A.GEN_AI_OUTPUT_TYPE] = kind
-    effort = param(kwargs, "reasoning_effort")
-    if isinstance(effort, str):
+    if "response_format" in kwargs:  # (most calls pass neither: no reader called)
+        kind = output_type(param(kwargs, "response_format"))
+        if kind:
+            attrs[A.GEN_AI_OUTPUT_TYPE] = kind
+    effort = kwargs.get("reasoning_effort")
+    if isinstance(effort, str):  # (a NOT_GIVEN sentinel is not a str)
         attrs[A.REQUEST_REASONING_EFFORT] = effort
     if capture:
         messages = param(kwargs, "messages")
@@ -109,7 +115,7 @@ def header_attributes(data: Any, attrs: dict) -> None:
     for key, name in _HEADER_ATTRIBUTES:
         value = data.get(key)
         if value:
-            attrs[name] = str(value)
+            attrs[name] = value if type(value) is str else str(value)  # str() of a str is itself
 
 
 def response_outcome(response: Any, capture: bool) -> Outcome:
@@ -117,7 +123,11 @@ def response_outcome(response: Any, capture: bool) -> Outcome:
     data = fields(response)
     header_attributes(data, attrs)
     choices = data.get("choices") or ()
-    reasons = [str(reason) for reason in (get(c, "finish_reason") for c in choices) if reason]
+    reasons = []
+    for choice in choices:
+        reason = get(choice, "finish_reason")
+        if reason:
+            reasons.append(reason if type(reason) is str else str(reason))
     if reasons:
         attrs[A.GEN_AI_RESPONSE_FINISH_REASONS] = reasons
     if capture and choices:
