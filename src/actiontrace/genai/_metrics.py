@@ -79,7 +79,7 @@ _cached: _Instruments | None = None
 
 
 try:  # the API's global and its stand-in, read directly: get_meter_provider() looks the
-    # OTEL_PYTHON_METER_PROVIDER variable up in os.environ on every call while no provider is set
+    # OTEL_PYTHON_METER_PROVIDER variable up in the environment on every call while no provider is set
     from opentelemetry.metrics import _internal as _metrics_api
 
     _metrics_api._METER_PROVIDER  # noqa: B018 (present in this API version)
