@@ -122,12 +122,15 @@ class Redactor(StructureRedaction):
         self._parts: list[str] = []
         self._groups: dict[str, _Compiled] = {}
         literals: dict[str, list[tuple[Rule, re.Pattern]]] = {}
+        hinted: list[tuple[Rule, re.Pattern]] = []
         for r in rules:
             if r in FORMAT_RULES:
                 # run only on a text holding one of its literal needles (see _formats)
                 compiled = re.compile(r.pattern, r.flags)
                 for n in r.needles:
                     literals.setdefault(n, []).append((r, compiled))
+                if r.shape and r.hint:  # shaped: the scan holds the shape, the full pass asks the hint
+                    hinted.append((r, compiled))
             else:
                 self._add(r.pattern, r.flags, r.id, r.validate, "value")
             needles.extend(r.needles)
@@ -136,8 +139,7 @@ class Redactor(StructureRedaction):
             if r.gate is not None:
                 gates.append(r.gate)
         self._literals = literals
-        # Shaped rules: the scan holds their shapes; the full pass tries them by their hint.
-        self._hinted = tuple((r, re.compile(r.pattern, r.flags)) for r in rules if r.shape and r.hint)
+        self._hinted = tuple(hinted)
         self._literal_rx = (re.compile("|".join(map(re.escape, sorted(literals, key=len, reverse=True))))
                             if literals else None)
         needles.extend(self._add_key_value_rule())
